@@ -1,0 +1,67 @@
+# Set-up on a fresh machine is part of `make synth` and `make test`: each installs what it needs first.
+PYTHON ?= python3
+# The processing scripts run in AWS images with Python 3.12; their tests run a second time in a venv like those.
+IMAGE_PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+# Extra CDK arguments, e.g. CDK_ARGS="-c region=eu-west-1 -c prefix=ml-demo".
+CDK_ARGS ?=
+VENV := .venv
+IMAGE_# Extra CDK arguments, e.g. CDK_ARGS="-c region=eu-west-1 -c prefix=ml-demo".
+CDK_ARGS ?=
+VENV := .venv-images
+PY := $(VENV)/bin/python
+CDK := node_modules/.bin/cdk
+# Synth is offline: no instance metadata, no CLI version check, notices or telemetry, and no use of local AWS config.
+OFFLINE := AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true \
+	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+.PHONY: install synth test test-unit test-images golden lint check deploy diff clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(IMAGE_VENV)/.installed: requirements-images.txt
+	@test -n "$(IMAGE_PYTHON)" || { echo "python3.12 not found: set IMAGE_PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(IMAGE_PYTHON) -m venv $(IMAGE_VENV)
+	$(IMAGE_VENV)/bin/pip install --disable-pip-version-check -q -r requirements-images.txt
+	touch $@
+
+synth: install
+	rm -rf cdk.out
+	$(OFFLINE) $(CDK) synth --strict --quiet --no-notices $(CDK_ARGS)
+	$(PY) -m infra.report cdk.out
+
+test: test-unit test-images
+
+test-unit: install
+	$(OFFLINE) $(PY) -m pytest
+
+test-images: $(IMAGE_VENV)/.installed
+	$(IMAGE_VENV)/bin/python -m pytest tests/processing -p no:cacheprovider -q
+
+golden: install
+	$(OFFLINE) UPDATE_GOLDEN=1 $(PY) -m pytest tests/pipelines/test_golden.py -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Checks of a synthesized cdk.out (run `make synth` first): CloudFormation linting of every template.
+check: install
+	$(VENV)/bin/cfn-lint cdk.out/*.template.json
+
+deploy: install
+	$(CDK) deploy --all --require-approval broadening $(CDK_ARGS)
+
+diff: install
+	$(CDK) diff --all $(CDK_ARGS)
+
+clean:
+	rm -rf cdk.out $(VENV) $(IMAGE_VENV) node_modules .pytest_cache

@@ -1,0 +1,1 @@
+"""CDK constructs and stacks: the secure foundation and one stack per pipeline."""

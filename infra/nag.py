@@ -1,0 +1,72 @@
+"""cdk-nag (AwsSolutions) acknowledgments: one finding on one resource each, with the reason it is accepted.
+
+cdk-nag names an IAM5 finding after the rendered resource string (`<DataBucketE3889A50.Arn>/*`,
+`arn:<AWS::Partition>:...`), so the ids are rendered here from the same statements the policy is made of, rather than
+written out by hand, where they would silently stop matching when a logical id or the region changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+# Why each wildcard that the execution role keeps cannot be narrowed further, by statement id.
+WILDCARD_REASONS = {
+    "ReadWriteData": "Pipelines read and write objects under per-execution prefixes of the project's own data bucket.",
+    "EcrLogin": "ecr:GetAuthorizationToken supports no resource-level permissions.",
+    "RunProcessingSteps": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "RunTrainingSteps": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "RunTransformSteps": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "RunTuningSteps": "Pipelines names tuning jobs (32 characters at most) with no fixed prefix.",
+    "RunModelSteps": "Pipelines names the models that model steps create with no fixed prefix.",
+    "RegisterModels": "A model package is a numbered version (<group>/<n>) of one of this app's model package groups.",
+    "WriteJobLogs": "Jobs create one log stream per job and instance in the /aws/sagemaker/<kind>Jobs log groups.",
+    "PublishJobMetrics": "PutMetricData has no resource-level permissions; a condition limits it to SageMaker.",
+}
+
+
+def acknowledge_policy_wildcards(scope: Construct) -> list[str]:
+    """Acknowledge every IAM5 wildcard finding of the managed policies under `scope`; returns them as
+    '<policy path>: <finding id>'."""
+    acknowledged = []
+    for policy in (c for c in scope.node.find_all() if isinstance(c, iam.ManagedPolicy)):
+        for statement in policy.document.to_json()["Statement"]:
+            sid = statement.get("Sid", "")
+            for resource in _as_list(statement.get("Resource")):
+                rendered = render(Stack.of(policy).resolve(resource))
+                if "*" in rendered:
+                    finding = f"AwsSolutions-IAM5[Resource::{rendered}]"
+                    Validations.of(policy).acknowledge(Acknowledgment(id=finding, reason=_reason(sid)))
+                    acknowledged.append(f"{policy.node.path}: {finding}")
+    return acknowledged
+
+
+def _reason(sid: str) -> str:
+    if sid not in WILDCARD_REASONS:
+        raise KeyError(f"statement {sid!r} has a wildcard resource but no reason in infra/nag.py WILDCARD_REASONS")
+    return WILDCARD_REASONS[sid]
+
+
+def render(value) -> str:
+    """A resolved CloudFormation value as cdk-nag prints it: Ref X -> <X>, GetAtt X.Y -> <X.Y>, joins flattened."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        ((function, argument),) = value.items()
+        if function == "Ref":
+            return f"<{argument}>"
+        if function == "Fn::GetAtt":
+            return f"<{argument[0]}.{argument[1]}>"
+        if function == "Fn::Sub" and isinstance(argument, str):
+            return re.sub(r"\$\{([^}!]+)\}", r"<\1>", argument)
+        if function == "Fn::Join":
+            separator, parts = argument
+            return separator.join(render(part) for part in parts)
+    raise ValueError(f"cannot render {value!r} as cdk-nag does")
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]

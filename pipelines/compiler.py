@@ -1,0 +1,96 @@
+"""Turns a use case into its pipeline definition: JSON text with Fn::Sub placeholders, built offline by the SDK."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from pipelines import placeholders
+from pipelines.context import PipelineContext
+from pipelines.parameters import DESCRIPTIONS, StandardParameters
+from pipelines.sdk import Pipeline, quiet
+from pipelines.usecase import UseCase
+
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# SageMaker's CreatePipeline limit on the definition (characters).
+MAX_DEFINITION_CHARS = 1_048_576
+MAX_DESCRIPTION_CHARS = 3072
+
+
+class DefinitionError(ValueError):
+    """A definition that could not be deployed as it is."""
+
+
+@dataclass(frozen=True)
+class CompiledPipeline:
+    use_case: UseCase
+    name: str
+    definition: str  # canonical JSON (sorted keys, compact) holding ${...} placeholders
+
+    @cached_property
+    def document(self) -> dict:
+        return json.loads(self.definition)
+
+    def steps(self) -> Iterator[dict]:
+        """Every step, including those nested in condition branches, in definition order."""
+        pending = list(self.document["Steps"])
+        while pending:
+            step = pending.pop(0)
+            yield step
+            if step["Type"] == "Condition":
+                pending.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
+
+    def step_types(self) -> set[str]:
+        return {step["Type"] for step in self.steps()}
+
+    def images(self) -> set[str]:
+        """Every container image URI the pipeline's jobs and models run."""
+        return {value for key, value in _walk(self.document) if key in _IMAGE_KEYS and isinstance(value, str)}
+
+    def placeholders(self) -> set[str]:
+        return {name for name in _SUB_VARIABLE.findall(self.definition) if not name.startswith("AWS::")}
+
+    @property
+    def description(self) -> str:
+        parameters = " ".join(f"{p['Name']}: {DESCRIPTIONS.get(p['Name'], '')}" for p in self.document["Parameters"])
+        text = f"{self.use_case.title} ({self.use_case.algorithm}; {self.use_case.dataset_name}). {parameters}"
+        return text[:MAX_DESCRIPTION_CHARS]
+
+
+_IMAGE_KEYS = {"ImageUri", "TrainingImage", "Image"}
+
+
+def _walk(node) -> Iterator[tuple[str, object]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+def compile_pipeline(use_case: UseCase, region: str, prefix: str) -> CompiledPipeline:
+    params = StandardParameters.from_defaults(use_case.parameter_defaults(region))
+    with quiet():
+        ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name)
+        steps = use_case.build(ctx, params)
+        pipeline = Pipeline(ctx.pipeline_name, parameters=params.as_list(), steps=steps, sagemaker_session=ctx.session)
+        definition = json.dumps(json.loads(pipeline.definition()), sort_keys=True, separators=(",", ":"))
+    compiled = CompiledPipeline(use_case=use_case, name=ctx.pipeline_name, definition=definition)
+    _check(compiled)
+    return compiled
+
+
+def _check(compiled: CompiledPipeline) -> None:
+    unknown = compiled.placeholders() - set(placeholders.NAMES)
+    if unknown:
+        raise DefinitionError(f"{compiled.name}: unknown placeholders {sorted(unknown)} (Fn::Sub would fail)")
+    if len(compiled.definition) > MAX_DEFINITION_CHARS:
+        raise DefinitionError(
+            f"{compiled.name}: definition has {len(compiled.definition)} characters, over SageMaker's "
+            f"{MAX_DEFINITION_CHARS}"
+        )

@@ -1,0 +1,46 @@
+"""What every step builder needs to know about the pipeline it is part of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines import placeholders
+from pipelines.sdk import ExecutionVariables, Join, PipelineSession, image_uris, pipeline_session
+
+
+@dataclass(frozen=True)
+class PipelineContext:
+    """One pipeline being built for one deployment: names, deploy-time references and the recording session."""
+
+    region: str
+    prefix: str
+    use_case: str
+    session: PipelineSession = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "session", pipeline_session(self.region))
+
+    @property
+    def pipeline_name(self) -> str:
+        return f"{self.prefix}-{self.use_case}"
+
+    @property
+    def model_package_group(self) -> str:
+        return self.pipeline_name
+
+    role_arn = placeholders.ROLE_ARN
+    kms_key = placeholders.sub(placeholders.KMS_KEY_ARN)
+    bucket = placeholders.sub(placeholders.DATA_BUCKET)
+    code_uri = f"s3://{placeholders.sub(placeholders.CODE_BUCKET)}/{placeholders.sub(placeholders.CODE_KEY)}"
+
+    def run_uri(self, *parts: str) -> Join:
+        """s3://<data bucket>/<pipeline>/<execution id>/<parts>: every execution writes under its own prefix, so a
+        later run never overwrites the data a cached step of an earlier run still points to."""
+        return Join(
+            on="/",
+            values=["s3:/", self.bucket, self.pipeline_name, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts],
+        )
+
+    def image(self, framework: str, version: str = "1") -> str:
+        """The image URI of an AWS-provided image in the deployment region, resolved offline from the SDK's tables."""
+        return image_uris.retrieve(framework, self.region, version=version)

@@ -1,0 +1,67 @@
+"""The parameters every pipeline exposes, with descriptions and working defaults.
+
+Pipeline definitions carry no parameter descriptions, so they live here and are rendered into the pipeline's
+description (what Studio shows) and the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.sdk import ParameterFloat, ParameterInteger, ParameterString
+
+APPROVAL_STATUSES = ("PendingManualApproval", "Approved", "Rejected")
+
+
+@dataclass(frozen=True)
+class ParameterDefaults:
+    """What a use case declares; everything else about the standard parameters is shared."""
+
+    input_data_uri: str
+    metric_threshold: float
+    processing_instance_type: str = "ml.m5.large"
+    training_instance_type: str = "ml.m5.xlarge"
+    training_instance_count: int = 1
+    model_approval_status: str = "PendingManualApproval"
+
+    def __post_init__(self) -> None:
+        if self.model_approval_status not in APPROVAL_STATUSES:
+            raise ValueError(f"model_approval_status must be one of {APPROVAL_STATUSES}")
+        if self.training_instance_count < 1:
+            raise ValueError("training_instance_count must be at least 1")
+
+
+@dataclass(frozen=True)
+class StandardParameters:
+    processing_instance_type: ParameterString
+    training_instance_type: ParameterString
+    training_instance_count: ParameterInteger
+    input_data_uri: ParameterString
+    model_approval_status: ParameterString
+    metric_threshold: ParameterFloat
+
+    @classmethod
+    def from_defaults(cls, defaults: ParameterDefaults) -> StandardParameters:
+        return cls(
+            processing_instance_type=ParameterString("ProcessingInstanceType", defaults.processing_instance_type),
+            training_instance_type=ParameterString("TrainingInstanceType", defaults.training_instance_type),
+            training_instance_count=ParameterInteger("TrainingInstanceCount", defaults.training_instance_count),
+            input_data_uri=ParameterString("InputDataUri", defaults.input_data_uri),
+            model_approval_status=ParameterString(
+                "ModelApprovalStatus", defaults.model_approval_status, enum_values=list(APPROVAL_STATUSES)
+            ),
+            metric_threshold=ParameterFloat("MetricThreshold", defaults.metric_threshold),
+        )
+
+    def as_list(self) -> list:
+        return [getattr(self, name) for name in self.__dataclass_fields__]
+
+
+DESCRIPTIONS = {
+    "ProcessingInstanceType": "Instance type of the processing and evaluation jobs.",
+    "TrainingInstanceType": "Instance type of the training (or tuning) jobs.",
+    "TrainingInstanceCount": "Number of training instances (1 for algorithms that train on a single instance).",
+    "InputDataUri": "S3 URI of the raw dataset; the default is the public copy in the deployment region.",
+    "ModelApprovalStatus": "Status of the registered model package: PendingManualApproval, Approved or Rejected.",
+    "MetricThreshold": "Quality gate: the model is registered only if its metric passes this threshold.",
+}

@@ -1,0 +1,59 @@
+"""Evaluation: a processing step that scores the model on held-out data and writes evaluation.json.
+
+The report is exposed twice: as a PropertyFile, so a condition can read a metric with JsonGet, and as an S3 URI,
+so the model registry can attach it to the model package as model metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import Join, JsonGet, MetricsSource, ModelMetrics, ProcessingStep, PropertyFile
+from pipelines.steps.processing import output_uri, processing_step
+
+REPORT_FILE = "evaluation.json"
+REPORT_OUTPUT = "evaluation"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    step: ProcessingStep
+    report: PropertyFile
+
+    def metric(self, json_path: str) -> JsonGet:
+        """A value of evaluation.json, read when the condition runs (e.g. `regression_metrics.mse.value`)."""
+        return JsonGet(step_name=self.step.name, property_file=self.report, json_path=json_path)
+
+    @property
+    def report_uri(self) -> Join:
+        return Join(on="/", values=[output_uri(self.step, REPORT_OUTPUT), REPORT_FILE])
+
+    def model_metrics(self) -> ModelMetrics:
+        """The report as model-quality statistics of the registered model package."""
+        return ModelMetrics(model_statistics=MetricsSource(s3_uri=self.report_uri, content_type="application/json"))
+
+
+def evaluation_step(
+    ctx: PipelineContext,
+    script: str,
+    image: str,
+    instance_type,
+    inputs: Mapping[str, object],
+    arguments: Sequence[object] = (),
+    name: str = "Evaluate",
+) -> Evaluation:
+    report = PropertyFile(name="EvaluationReport", output_name=REPORT_OUTPUT, path=REPORT_FILE)
+    step = processing_step(
+        ctx,
+        name,
+        script=script,
+        image=image,
+        instance_type=instance_type,
+        inputs=inputs,
+        outputs=[REPORT_OUTPUT],
+        arguments=arguments,
+        property_files=[report],
+    )
+    return Evaluation(step=step, report=report)

@@ -1,0 +1,49 @@
+"""Registering a trained model as a package of the pipeline's model package group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import ModelBuilder, ModelMetrics, ModelStep
+
+
+@dataclass(frozen=True)
+class InferenceSpec:
+    """How the registered model is called: the MIME types the algorithm's inference accepts and answers with, and
+    the instance types it may be deployed on."""
+
+    content_types: tuple[str, ...]
+    response_types: tuple[str, ...]
+    realtime_instances: tuple[str, ...] = ("ml.m5.large", "ml.m5.xlarge")
+    transform_instances: tuple[str, ...] = ("ml.m5.xlarge",)
+
+
+def register_step(
+    ctx: PipelineContext,
+    image: str,
+    model_data,
+    inference: InferenceSpec,
+    approval_status,
+    description: str,
+    model_metrics: ModelMetrics | None = None,
+    name: str = "RegisterModel",
+) -> ModelStep:
+    builder = ModelBuilder(
+        image_uri=image,
+        s3_model_data_url=model_data,
+        role_arn=ctx.role_arn,
+        sagemaker_session=ctx.session,
+        dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
+    )
+    step_args = builder.register(
+        model_package_group_name=ctx.model_package_group,
+        content_types=list(inference.content_types),
+        response_types=list(inference.response_types),
+        inference_instances=list(inference.realtime_instances),
+        transform_instances=list(inference.transform_instances),
+        approval_status=approval_status,
+        description=description,
+        model_metrics=model_metrics,
+    )
+    return ModelStep(name, step_args=step_args)

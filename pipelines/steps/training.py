@@ -1,0 +1,111 @@
+"""Training steps for built-in algorithms: encrypted, network-isolated, cached, retried, on spot where allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import (
+    CheckpointConfig,
+    Compute,
+    InputData,
+    ModelTrainer,
+    Networking,
+    OutputDataConfig,
+    S3DataSource,
+    StoppingCondition,
+    TrainingStep,
+)
+from pipelines.steps.policies import CACHE, job_retry_policies
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One training channel: where its data is, in what content type, and whether instances share or split it."""
+
+    name: str
+    source: object
+    content_type: str
+    sharded: bool = False
+
+    def s3_data_source(self) -> S3DataSource:
+        return S3DataSource(
+            s3_data_type="S3Prefix",
+            s3_uri=self.source,
+            s3_data_distribution_type="ShardedByS3Key" if self.sharded else "FullyReplicated",
+        )
+
+
+@dataclass(frozen=True)
+class JobLimits:
+    """How long a training job may run, and how long it may wait for spot capacity on top of that."""
+
+    max_runtime_in_seconds: int = 3600
+    volume_size_in_gb: int = 30
+    spot: bool = True
+
+    @property
+    def max_wait_in_seconds(self) -> int | None:
+        # Spot jobs may wait for capacity as long again as they may run; SageMaker requires wait >= runtime.
+        return 2 * self.max_runtime_in_seconds if self.spot else None
+
+
+def secure_trainer(
+    ctx: PipelineContext,
+    step_name: str,
+    image: str,
+    hyperparameters: Mapping[str, object],
+    instance_type,
+    instance_count,
+    limits: JobLimits = JobLimits(),
+) -> ModelTrainer:
+    """A ModelTrainer with the project's defaults: KMS on volume and output, network isolation, encrypted traffic
+    between instances, and managed spot with checkpoints (so an interrupted job resumes instead of restarting)."""
+    return ModelTrainer(
+        training_image=image,
+        role=ctx.role_arn,
+        sagemaker_session=ctx.session,
+        hyperparameters={key: str(value) for key, value in hyperparameters.items()},
+        compute=Compute(
+            instance_type=instance_type,
+            instance_count=instance_count,
+            volume_size_in_gb=limits.volume_size_in_gb,
+            volume_kms_key_id=ctx.kms_key,
+            enable_managed_spot_training=limits.spot,
+        ),
+        stopping_condition=StoppingCondition(
+            max_runtime_in_seconds=limits.max_runtime_in_seconds,
+            max_wait_time_in_seconds=limits.max_wait_in_seconds,
+        ),
+        output_data_config=OutputDataConfig(s3_output_path=ctx.run_uri(step_name, "model"), kms_key_id=ctx.kms_key),
+        checkpoint_config=CheckpointConfig(s3_uri=ctx.run_uri(step_name, "checkpoints")) if limits.spot else None,
+        networking=Networking(enable_network_isolation=True, enable_inter_container_traffic_encryption=True),
+    )
+
+
+def training_step(
+    ctx: PipelineContext,
+    name: str,
+    image: str,
+    hyperparameters: Mapping[str, object],
+    channels: Sequence[Channel],
+    instance_type,
+    instance_count,
+    limits: JobLimits = JobLimits(),
+) -> TrainingStep:
+    trainer = secure_trainer(ctx, name, image, hyperparameters, instance_type, instance_count, limits)
+    step_args = trainer.train(
+        input_data_config=[
+            InputData(
+                channel_name=channel.name, data_source=channel.s3_data_source(), content_type=channel.content_type
+            )
+            for channel in channels
+        ]
+    )
+    return TrainingStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())
+
+
+def model_artifacts(step: TrainingStep):
+    """The S3 URI of the model.tar.gz a training step wrote."""
+    return step.properties.ModelArtifacts.S3ModelArtifacts

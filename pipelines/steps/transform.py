@@ -1,0 +1,60 @@
+"""Batch transform: create a SageMaker model from an artifact, then score an S3 prefix with it.
+
+Split and assemble settings follow the content types, as the developer guide's table for built-in algorithms says:
+records are split by line for CSV and JSON Lines and by RecordIO record for protobuf; JSON Lines answers are
+reassembled by line.
+"""
+
+from __future__ import annotations
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import ModelBuilder, ModelStep, Networking, Transformer, TransformStep
+from pipelines.steps.policies import CACHE, job_retry_policies
+
+SPLIT_TYPE = {
+    "text/csv": "Line",
+    "application/jsonlines": "Line",
+    "application/x-recordio-protobuf": "RecordIO",
+    "application/json": "None",
+}
+ASSEMBLE_WITH = {"application/jsonlines": "Line", "text/csv": "Line"}
+
+
+def model_step(ctx: PipelineContext, name: str, image: str, model_data) -> ModelStep:
+    """A CreateModel step, for what needs a model (batch transform) without a registered package."""
+    builder = ModelBuilder(
+        image_uri=image,
+        s3_model_data_url=model_data,
+        role_arn=ctx.role_arn,
+        sagemaker_session=ctx.session,
+        dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
+        network=Networking(enable_network_isolation=True),
+    )
+    return ModelStep(name, step_args=builder.build())
+
+
+def transform_step(
+    ctx: PipelineContext,
+    name: str,
+    model: ModelStep,
+    data,
+    content_type: str,
+    accept: str,
+    instance_type,
+) -> TransformStep:
+    if content_type not in SPLIT_TYPE:
+        raise ValueError(f"{name}: no split type known for content type {content_type!r}")
+    transformer = Transformer(
+        model_name=model.properties.ModelName,
+        instance_count=1,
+        instance_type=instance_type,
+        strategy="MultiRecord",
+        assemble_with=ASSEMBLE_WITH.get(accept, "None"),
+        accept=accept,
+        output_path=ctx.run_uri(name, "output"),
+        output_kms_key=ctx.kms_key,
+        volume_kms_key=ctx.kms_key,
+        sagemaker_session=ctx.session,
+    )
+    step_args = transformer.transform(data=data, content_type=content_type, split_type=SPLIT_TYPE[content_type])
+    return TransformStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())

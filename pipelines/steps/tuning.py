@@ -1,0 +1,85 @@
+"""Tuning steps: a hyperparameter tuning job whose training jobs keep the project's security settings.
+
+SDK 3.27.0 builds the tuning job's TrainingJobDefinition from instance type, count and volume size only, silently
+dropping network isolation, inter-container traffic encryption and the volume KMS key; SecureTuner puts them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import Channel as ChannelShape
+from pipelines.sdk import DataSource, HyperparameterTuner, Join, TuningStep
+from pipelines.steps.policies import CACHE, job_retry_policies
+from pipelines.steps.training import Channel, JobLimits, secure_trainer
+
+
+class SecureTuner(HyperparameterTuner):
+    def _build_training_job_definition(self, inputs):
+        definition = super()._build_training_job_definition(inputs)
+        trainer = self.model_trainer
+        definition.enable_network_isolation = trainer.networking.enable_network_isolation
+        definition.enable_inter_container_traffic_encryption = (
+            trainer.networking.enable_inter_container_traffic_encryption
+        )
+        definition.resource_config.volume_kms_key_id = trainer.compute.volume_kms_key_id
+        return definition
+
+
+def tuning_step(
+    ctx: PipelineContext,
+    name: str,
+    image: str,
+    static_hyperparameters: Mapping[str, object],
+    ranges: Mapping[str, object],
+    objective_metric: str,
+    maximize: bool,
+    channels: Sequence[Channel],
+    instance_type,
+    instance_count,
+    max_jobs: int,
+    max_parallel_jobs: int,
+    limits: JobLimits = JobLimits(),
+) -> TuningStep:
+    """A Bayesian tuning job over `ranges`. Its training jobs run on spot without checkpoints: they all share one
+    checkpoint location, and a built-in algorithm would resume a job from another job's checkpoint."""
+    trainer = secure_trainer(ctx, name, image, static_hyperparameters, instance_type, instance_count, limits)
+    trainer.checkpoint_config = None
+    tuner = SecureTuner(
+        trainer,
+        objective_metric_name=objective_metric,
+        objective_type="Maximize" if maximize else "Minimize",
+        hyperparameter_ranges=dict(ranges),
+        strategy="Bayesian",
+        max_jobs=max_jobs,
+        max_parallel_jobs=max_parallel_jobs,
+    )
+    step_args = tuner.tune(
+        inputs=[
+            ChannelShape(
+                channel_name=channel.name,
+                content_type=channel.content_type,
+                data_source=DataSource(s3_data_source=channel.s3_data_source()),
+            )
+            for channel in channels
+        ],
+        wait=False,
+    )
+    return TuningStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())
+
+
+def best_objective(step: TuningStep):
+    return step.properties.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value
+
+
+def best_model_artifacts(ctx: PipelineContext, step: TuningStep) -> Join:
+    """The model.tar.gz of the best training job: each job writes <output path>/<job name>/output/model.tar.gz."""
+    return Join(
+        on="/",
+        values=[
+            ctx.run_uri(step.name, "model"),
+            step.properties.BestTrainingJob.TrainingJobName,
+            "output/model.tar.gz",
+        ],
+    )

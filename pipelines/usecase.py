@@ -1,0 +1,45 @@
+"""What a use case declares: its dataset, defaults and the steps it is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.context import PipelineContext
+from pipelines.parameters import ParameterDefaults, StandardParameters
+
+
+@dataclass(frozen=True)
+class PublicDataset:
+    """A dataset AWS publishes in S3; `{region}` in the bucket name is the deployment region. The execution role
+    may read exactly this key (or key prefix), nothing else of the bucket."""
+
+    bucket: str
+    key: str
+
+    def bucket_name(self, region: str) -> str:
+        return self.bucket.format(region=region)
+
+    def uri(self, region: str) -> str:
+        return f"s3://{self.bucket_name(region)}/{self.key}"
+
+
+@dataclass(frozen=True)
+class UseCase:
+    name: str  # kebab-case; the pipeline and model package group are named <prefix>-<name>
+    title: str
+    algorithm: str
+    dataset_name: str
+    dataset: PublicDataset
+    metric_threshold: float
+    build: Callable[[PipelineContext, StandardParameters], list]
+    processing_instance_type: str = "ml.m5.large"
+    training_instance_type: str = "ml.m5.xlarge"
+
+    def parameter_defaults(self, region: str) -> ParameterDefaults:
+        return ParameterDefaults(
+            input_data_uri=self.dataset.uri(region),
+            metric_threshold=self.metric_threshold,
+            processing_instance_type=self.processing_instance_type,
+            training_instance_type=self.training_instance_type,
+        )

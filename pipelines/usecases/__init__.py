@@ -1,0 +1,1 @@
+"""One module per use case: a declaration of its dataset, algorithm settings and step graph."""

@@ -1,0 +1,162 @@
+"""Evaluation of a built-in XGBoost regression model on a test set, as a Model Registry model-quality report.
+
+Reads MODEL_DIR/model.tar.gz (a training job's output, with the model in `xgboost-model`) and the test CSV files
+(no header, label first), and writes OUTPUT_DIR/evaluation.json with mse, rmse and mae.
+"""
+
+import argparse
+import json
+import math
+import os
+import pickle
+import posixpath
+import shutil
+import tarfile
+import tempfile
+import warnings
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import xgboost
+from shared.cli import run
+from shared.errors import InputError
+from shared.inputs import list_input_files, read_csv_rows
+from shared.numbers import parse_decimal
+from shared.outputs import staged_outputs
+
+MODEL_ARCHIVE = "model.tar.gz"
+MODEL_FILE = "xgboost-model"  # the name the built-in algorithm gives its model inside the archive
+REPORT_FILE = "evaluation.json"
+
+
+def main(argv: Sequence[str]) -> int:
+    return run(_main, argv)
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    archive = os.path.join(args.model_dir, MODEL_ARCHIVE)
+    with tempfile.TemporaryDirectory() as scratch:
+        booster = load_booster(extract_model(archive, scratch), archive)
+    labels, features = read_test_data(args.test_dir, booster.num_features())
+    predictions = booster.predict(xgboost.DMatrix(features)).astype(np.float64)
+    report = regression_report(labels, predictions)
+    with staged_outputs({"evaluation": args.output_dir}) as staging:
+        write_json(os.path.join(staging["evaluation"], REPORT_FILE), report)
+    metrics = ", ".join(f"{name} {metric['value']:.6g}" for name, metric in report["regression_metrics"].items())
+    print(f"evaluate_regression: {len(labels)} test rows; {metrics}")
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="evaluate_regression", description=__doc__.splitlines()[0])
+    parser.add_argument("--model-dir", required=True, help=f"folder with {MODEL_ARCHIVE}")
+    parser.add_argument("--test-dir", required=True, help="folder of test CSV files (label first, no header)")
+    parser.add_argument("--output-dir", required=True, help=f"gets {REPORT_FILE}")
+    return parser.parse_args(argv)
+
+
+def extract_model(archive: str, folder: str) -> str:
+    """Copies the model file out of the archive into folder; returns its path.
+
+    Only that one regular file is written, so links or odd members cannot place anything elsewhere; an archive
+    with absolute or '..' member paths is rejected all the same, as it was not written by a training job.
+    """
+    if not os.path.isfile(archive):
+        raise InputError("model archive not found", file=archive)
+    try:
+        with tarfile.open(archive, "r:*") as tar:
+            members = tar.getmembers()
+            for member in members:
+                check_member_path(member.name, archive)
+            model = next((m for m in members if m.isfile() and posixpath.normpath(m.name) == MODEL_FILE), None)
+            if model is None:
+                raise InputError(f"no file '{MODEL_FILE}' in the archive", file=archive)
+            path = os.path.join(folder, MODEL_FILE)
+            with tar.extractfile(model) as source, open(path, "wb") as target:
+                shutil.copyfileobj(source, target)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"not a readable tar.gz archive ({exc})", file=archive) from None
+    return path
+
+
+def check_member_path(name: str, archive: str) -> None:
+    if name.startswith("/") or ".." in name.split("/"):
+        raise InputError(f"unsafe member path {name!r} in the archive", file=archive)
+
+
+def load_booster(path: str, archive: str) -> xgboost.Booster:
+    """Newer containers save the model with save_model (UBJSON or JSON); older ones pickle the Booster."""
+    booster = xgboost.Booster()
+    try:
+        with warnings.catch_warnings():
+            # The file name has no extension, so xgboost guesses the format from the content and warns about it.
+            warnings.filterwarnings("ignore", message=r".*Unknown file format", category=UserWarning)
+            booster.load_model(path)
+        return booster
+    except Exception as exc:  # XGBoostError, but e.g. UnicodeDecodeError when given a pickle
+        load_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    try:
+        # Unpickling runs code from the file: acceptable only because the archive is our own training job's output.
+        with open(path, "rb") as file:
+            model = pickle.load(file)
+    except Exception:  # a failed unpickling can raise almost anything
+        model = None
+    if not isinstance(model, xgboost.Booster):
+        raise InputError(
+            f"'{MODEL_FILE}' is neither an XGBoost model file nor a pickled Booster (load_model: {load_error})",
+            file=archive,
+        )
+    return model
+
+
+def read_test_data(test_dir: str, num_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and feature matrix of all test files; every row must have the label plus the model's features."""
+    rows = []
+    for path in list_input_files(test_dir):
+        for number, cells in read_csv_rows(path):
+            if len(cells) != num_features + 1:
+                message = f"expected {num_features + 1} columns (label and the model's {num_features} features)"
+                raise InputError(f"{message}, got {len(cells)}", file=path, row=number)
+            rows.append([parse_cell(text, path, number, column) for column, text in enumerate(cells, start=1)])
+    data = np.array(rows, dtype=np.float64)
+    return data[:, 0], data[:, 1:]
+
+
+def parse_cell(text: str, path: str, number: int, column: int) -> float:
+    try:
+        return parse_decimal(text)
+    except ValueError as exc:
+        raise InputError(str(exc), file=path, row=number, field=f"column {column}") from None
+
+
+def regression_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
+    """The Model Registry model-quality layout, {"regression_metrics": {name: {value, standard_deviation}}}.
+
+    The registry asks for a standard deviation per metric. mse is a mean of squared errors, so its standard
+    deviation is that of the squared errors; rmse and mae are on the scale of the absolute errors, so theirs is
+    the standard deviation of the absolute errors. Population standard deviations (ddof=0), like np.std.
+    """
+    errors = predictions - labels
+    squared = errors**2
+    absolute = np.abs(errors)
+    mse = float(np.mean(squared))
+    return {
+        "regression_metrics": {
+            "mse": metric(mse, np.std(squared)),
+            "rmse": metric(math.sqrt(mse), np.std(absolute)),
+            "mae": metric(np.mean(absolute), np.std(absolute)),
+        }
+    }
+
+
+def metric(value: float, standard_deviation: float) -> dict[str, float]:
+    # float(): numpy scalars are not JSON serialisable.
+    return {"value": float(value), "standard_deviation": float(standard_deviation)}
+
+
+def write_json(path: str, report: dict) -> None:
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(report, file, indent=2, allow_nan=False)  # allow_nan=False: NaN is not valid JSON
+        file.write("\n")

@@ -1,0 +1,55 @@
+"""Shared, session-scoped builds: compiling the SDK definitions and synthesizing the CDK app cost seconds each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+PREFIX = "sm-algo"
+
+
+def cdk_context(**overrides) -> dict:
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context.update(overrides)
+    return context
+
+
+@pytest.fixture(scope="session")
+def compiled():
+    """Every registered pipeline, compiled for the test region: {pipeline name: CompiledPipeline}."""
+    from pipelines.compiler import compile_pipeline
+    from pipelines.registry import USE_CASES
+
+    return {c.name: c for c in (compile_pipeline(use_case, REGION, PREFIX) for use_case in USE_CASES)}
+
+
+@pytest.fixture(scope="session")
+def built_app(tmp_path_factory):
+    """The whole app, built once: (App, FoundationStack)."""
+    from aws_cdk import App
+
+    import app as cdk_app
+
+    application = App(
+        context=cdk_context(region=REGION, prefix=PREFIX),
+        outdir=str(tmp_path_factory.mktemp("cdk.out")),
+        builtin_cloud_formation_validation=False,
+    )
+    return application, cdk_app.build(application)
+
+
+@pytest.fixture(scope="session")
+def assembly(built_app):
+    """The app synthesized once, with cdk-nag on (a finding fails the synth) and the slow built-in CloudFormation
+    validator off (`make synth` keeps it on)."""
+    application, _ = built_app
+    return application.synth()
+
+
+@pytest.fixture(scope="session")
+def foundation_template(assembly) -> dict:
+    return assembly.get_stack_by_name(f"{PREFIX}-foundation").template

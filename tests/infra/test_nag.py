@@ -1,0 +1,59 @@
+"""cdk-nag AwsSolutions runs on the whole app at synth: it passes with exactly these acknowledgments, and fails
+without them."""
+
+import pytest
+from aws_cdk import App, Stack, Validations
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
+from cdk_nag import AwsSolutionsChecks
+
+from infra.execution_role import ExecutionRole
+from infra.foundation import PROCESSING_DIR
+from infra.role_needs import RoleNeeds
+
+ACCOUNT_ARN = "arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:{resource}"
+EXPECTED = sorted(
+    [
+        "sm-algo-foundation/Execution/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
+        + ACCOUNT_ARN.format(service="sagemaker", resource="processing-job/pipelines-*")
+        + "]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
+        + ACCOUNT_ARN.format(service="sagemaker", resource="training-job/pipelines-*")
+        + "]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
+        + ACCOUNT_ARN.format(service="sagemaker", resource="model-package/sm-algo-abalone-xgboost/*")
+        + "]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
+        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/ProcessingJobs:log-stream:*")
+        + "]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
+        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/TrainingJobs:log-stream:*")
+        + "]",
+        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::*]",
+        "sm-algo-foundation/Execution/Images: AwsSolutions-IAM5[Resource::*]",
+    ]
+)
+
+
+def test_app_passes_nag_with_exactly_the_expected_acknowledgments(built_app, assembly):
+    # the assembly fixture synthesized the app with AwsSolutionsChecks: any unacknowledged finding fails it
+    _, foundation = built_app
+    assert sorted(foundation.acknowledged) == EXPECTED
+
+
+def test_nag_fails_without_the_acknowledgments():
+    app = App(builtin_cloud_formation_validation=False)
+    stack = Stack(app, "Unacknowledged")
+    ExecutionRole(
+        stack,
+        "Execution",
+        data_bucket=s3.Bucket(stack, "Data", enforce_ssl=True),
+        key=kms.Key(stack, "Key"),
+        code=s3_assets.Asset(stack, "Code", path=str(PROCESSING_DIR)),
+        needs=RoleNeeds(frozenset({"Processing"}), (), (), ()),
+    )
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    with pytest.raises(Exception, match="ValidationFailed|Validation failed"):
+        app.synth()

@@ -1,0 +1,122 @@
+"""Shared step builders that no landed use case exercises fully yet: tuning, model + transform, gate direction."""
+
+import json
+
+import pytest
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, Pipeline, quiet
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.training import Channel
+from pipelines.steps.transform import model_step, transform_step
+from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
+
+
+def definition_of(ctx, steps, parameters=()):
+    with quiet():
+        pipeline = Pipeline("test", parameters=list(parameters), steps=steps, sagemaker_session=ctx.session)
+        return json.loads(pipeline.definition())
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    with quiet():
+        return PipelineContext(region="us-east-1", prefix="sm-algo", use_case="builders")
+
+
+@pytest.fixture(scope="module")
+def tuning(ctx):
+    with quiet():
+        step = tuning_step(
+            ctx,
+            "Tune",
+            ctx.image("xgboost", "3.2-0"),
+            {"objective": "reg:squarederror", "num_round": 10},
+            {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(1, 10)},
+            objective_metric="validation:rmse",
+            maximize=False,
+            channels=[Channel("train", "s3://bucket/train", "text/csv"), Channel("validation", "s3://b/v", "text/csv")],
+            instance_type="ml.m5.xlarge",
+            instance_count=1,
+            max_jobs=4,
+            max_parallel_jobs=2,
+        )
+    return step, definition_of(ctx, [step])["Steps"][0]
+
+
+def test_tuning_keeps_the_security_settings_the_sdk_drops(tuning):
+    _, step = tuning
+    definition = step["Arguments"]["TrainingJobDefinition"]
+    assert definition["EnableNetworkIsolation"] is True
+    assert definition["EnableInterContainerTrafficEncryption"] is True
+    assert definition["ResourceConfig"]["VolumeKmsKeyId"] == "${KmsKeyArn}"
+    assert definition["OutputDataConfig"]["KmsKeyId"] == "${KmsKeyArn}"
+    assert definition["EnableManagedSpotTraining"] is True
+    assert "CheckpointConfig" not in definition  # shared by all jobs of the tuning job: see tuning_step
+
+
+def test_tuning_job_config(tuning):
+    _, step = tuning
+    config = step["Arguments"]["HyperParameterTuningJobConfig"]
+    assert config["Strategy"] == "Bayesian"
+    assert config["HyperParameterTuningJobObjective"] == {"Type": "Minimize", "MetricName": "validation:rmse"}
+    assert config["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2}
+    ranges = config["ParameterRanges"]
+    assert ranges["ContinuousParameterRanges"][0]["Name"] == "eta"
+    assert ranges["IntegerParameterRanges"][0] == {
+        "Name": "max_depth",
+        "MinValue": "1",
+        "MaxValue": "10",
+        "ScalingType": "Auto",
+    }
+    static = step["Arguments"]["TrainingJobDefinition"]["StaticHyperParameters"]
+    assert static == {"objective": "reg:squarederror", "num_round": "10"}  # no timestamped job name
+
+
+def test_tuning_best_job_paths(ctx, tuning):
+    step, _ = tuning
+    assert best_objective(step).expr == {
+        "Get": "Steps.Tune.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value"
+    }
+    values = best_model_artifacts(ctx, step).expr["Std:Join"]["Values"]
+    assert values[-2:] == [{"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"}, "output/model.tar.gz"]
+
+
+def test_model_and_transform(ctx):
+    with quiet():
+        model = model_step(ctx, "CreateModel", ctx.image("xgboost", "3.2-0"), "s3://bucket/model.tar.gz")
+        score = transform_step(
+            ctx, "Score", model, "s3://bucket/data", "application/jsonlines", "application/jsonlines", "ml.m5.xlarge"
+        )
+    steps = definition_of(ctx, [model, score])["Steps"]
+    assert steps[0]["Type"] == "Model"
+    assert steps[0]["Arguments"]["EnableNetworkIsolation"] is True
+    args = steps[1]["Arguments"]
+    assert args["ModelName"] == {"Get": "Steps.CreateModel.ModelName"}
+    assert args["TransformInput"]["SplitType"] == "Line"
+    assert args["TransformOutput"]["AssembleWith"] == "Line"
+    assert args["TransformOutput"]["KmsKeyId"] == "${KmsKeyArn}"
+    assert args["TransformResources"]["VolumeKmsKeyId"] == "${KmsKeyArn}"
+
+
+def test_transform_rejects_an_unknown_content_type(ctx):
+    with quiet():
+        model = model_step(ctx, "CreateModel", ctx.image("xgboost", "3.2-0"), "s3://bucket/model.tar.gz")
+        with pytest.raises(ValueError, match="image/png"):
+            transform_step(ctx, "Score", model, "s3://bucket/data", "image/png", "application/json", "ml.m5.xlarge")
+
+
+@pytest.mark.parametrize(
+    "higher_is_better, condition_type, words",
+    [(True, "GreaterThanOrEqualTo", "below the minimum"), (False, "LessThanOrEqualTo", "above the maximum")],
+)
+def test_gate_direction(ctx, higher_is_better, condition_type, words):
+    threshold = ParameterFloat("MetricThreshold", 0.5)
+    gate = Gate("validation:accuracy", 0.9, threshold, higher_is_better=higher_is_better)
+    with quiet():
+        step = gate_step(gate, on_pass=[], name="Check")
+    document = definition_of(ctx, [step], [threshold])
+    condition = document["Steps"][0]["Arguments"]["Conditions"][0]
+    assert condition["Type"] == condition_type
+    fail = document["Steps"][0]["Arguments"]["ElseSteps"][0]
+    assert words in fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][2]

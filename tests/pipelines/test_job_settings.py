@@ -1,0 +1,85 @@
+"""Secure and cheap defaults on every job of every registered pipeline: KMS, isolation, caching, retries, spot."""
+
+import pytest
+
+from pipelines.registry import USE_CASES
+
+NAMES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
+KMS = "${KmsKeyArn}"
+ROLE = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ExecutionRoleName}"
+JOB_TYPES = {"Processing", "Training", "Tuning", "Transform"}
+
+
+def steps_of(compiled, name, *types):
+    return [step for step in compiled[name].steps() if step["Type"] in types]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_job_step_is_cached_and_retried(compiled, name):
+    jobs = steps_of(compiled, name, *JOB_TYPES)
+    assert jobs
+    for step in jobs:
+        assert step["CacheConfig"] == {"Enabled": True, "ExpireAfter": "P30D"}, step["Name"]
+        exception_types = {t for policy in step["RetryPolicies"] for t in policy["ExceptionType"]}
+        assert {"Step.THROTTLING", "SageMaker.CAPACITY_ERROR"} <= exception_types, step["Name"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_processing_jobs_are_encrypted_and_isolated(compiled, name):
+    for step in steps_of(compiled, name, "Processing"):
+        args = step["Arguments"]
+        assert args["RoleArn"] == ROLE
+        assert args["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == KMS
+        assert args["ProcessingOutputConfig"]["KmsKeyId"] == KMS
+        assert args["NetworkConfig"]["EnableInterContainerTrafficEncryption"] is True
+        assert args["NetworkConfig"]["EnableNetworkIsolation"] is True, step["Name"]
+
+
+def _training_settings(step):
+    """Training job arguments, for a training step or inside a tuning step's training job definition."""
+    args = step["Arguments"]
+    return args["TrainingJobDefinition"] if step["Type"] == "Tuning" else args
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_training_jobs_are_encrypted_isolated_and_on_spot(compiled, name):
+    for step in steps_of(compiled, name, "Training", "Tuning"):
+        args = _training_settings(step)
+        assert args["RoleArn"] == ROLE
+        assert args["ResourceConfig"]["VolumeKmsKeyId"] == KMS, step["Name"]
+        assert args["OutputDataConfig"]["KmsKeyId"] == KMS
+        assert args["EnableNetworkIsolation"] is True, step["Name"]
+        assert args["EnableInterContainerTrafficEncryption"] is True, step["Name"]
+        assert args["EnableManagedSpotTraining"] is True
+        stopping = args["StoppingCondition"]
+        assert stopping["MaxWaitTimeInSeconds"] >= stopping["MaxRuntimeInSeconds"]
+        if step["Type"] == "Training":
+            assert args["CheckpointConfig"]["S3Uri"]["Std:Join"]["Values"][1] == "${DataBucket}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_models_are_registered_for_approval(compiled, name):
+    for step in steps_of(compiled, name, "RegisterModel"):
+        args = step["Arguments"]
+        assert args["ModelPackageGroupName"] == name
+        assert args["ModelApprovalStatus"] == {"Get": "Parameters.ModelApprovalStatus"}
+        assert args["InferenceSpecification"]["SupportedContentTypes"]
+        assert args["InferenceSpecification"]["SupportedResponseMIMETypes"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_images_are_pinned_versions_in_the_region(compiled, name):
+    for image in compiled[name].images():
+        assert ".dkr.ecr.us-east-1.amazonaws.com/" in image
+        assert not image.endswith(":latest")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_only_known_placeholders(compiled, name):
+    assert compiled[name].placeholders() <= {
+        "DataBucket",
+        "KmsKeyArn",
+        "ExecutionRoleName",
+        "ProcessingCodeBucket",
+        "ProcessingCodeKey",
+    }

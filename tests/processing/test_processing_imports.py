@@ -1,0 +1,51 @@
+"""The scripts run in AWS images without installs: only the standard library, numpy, xgboost and `shared`."""
+
+import ast
+import sys
+
+import pytest
+from processing_testlib import PROCESSING
+
+ALLOWED = {"numpy", "shared"}
+EXTRA = {"evaluate_regression.py": {"xgboost"}}  # only the evaluation runs in the xgboost image
+
+MODULES = sorted(path for path in PROCESSING.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def imported_roots(tree: ast.AST) -> list[tuple[str, int]]:
+    """Top-level package of every import, and the import level (0 = absolute)."""
+    roots = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots += [(alias.name.split(".")[0], 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            roots.append(((node.module or "").split(".")[0], node.level))
+    return roots
+
+
+def test_there_are_modules_to_check():
+    names = {path.relative_to(PROCESSING).as_posix() for path in MODULES}
+    assert {"__main__.py", "abalone.py", "evaluate_regression.py", "shared/errors.py"} <= names
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.relative_to(PROCESSING).as_posix())
+def test_imports_only_stdlib_numpy_xgboost_and_shared(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    allowed = ALLOWED | EXTRA.get(path.relative_to(PROCESSING).as_posix(), set())
+    for root, level in imported_roots(tree):
+        assert level == 0, f"{path}: relative import; use `from shared... import ...`"
+        assert root in sys.stdlib_module_names or root in allowed, f"{path}: imports {root!r}"
+
+
+def test_dispatcher_table_names_existing_scripts_with_main():
+    tree = ast.parse((PROCESSING / "__main__.py").read_text())
+    (table,) = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["SCRIPTS"]
+    ]
+    scripts = ast.literal_eval(table)
+    assert scripts == {"abalone": "abalone", "evaluate_regression": "evaluate_regression"}
+    for module in scripts.values():
+        body = ast.parse((PROCESSING / f"{module}.py").read_text()).body
+        assert any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in body)

@@ -1,0 +1,156 @@
+"""Unit tests of processing/shared, imported as the zip does: top-level `shared`."""
+
+import subprocess
+import sys
+from fractions import Fraction
+
+import abalone
+import pytest
+from processing_testlib import PROCESSING
+from shared.cli import run
+from shared.errors import InputError
+from shared.inputs import list_input_files, read_csv_rows
+from shared.numbers import parse_count, parse_decimal
+from shared.outputs import staged_outputs
+
+ENV = {"PYTHONPATH": str(PROCESSING), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def test_input_error_formats_what_is_known():
+    assert str(InputError("bad", file="/x/a.csv", row=7, field="sex")) == "/x/a.csv: row 7: field 'sex': bad"
+    assert str(InputError("bad", file="/x/a.csv", row=7)) == "/x/a.csv: row 7: bad"
+    assert str(InputError("bad", file="/x/a.csv")) == "/x/a.csv: bad"
+    assert str(InputError("bad")) == "bad"
+
+
+def test_run_reports_input_errors_on_one_line_with_exit_2(capsys):
+    def failing(argv):
+        raise InputError("two\nlines", file=argv[0], row=3)
+
+    assert run(failing, ["/x/a.csv"]) == 2
+    assert capsys.readouterr().err == "error: /x/a.csv: row 3: two lines\n"
+
+
+def test_run_reports_missing_files_with_exit_2(capsys):
+    def failing(argv):
+        open(argv[0])  # noqa: SIM115
+
+    assert run(failing, ["/no/such/file"]) == 2
+    assert capsys.readouterr().err == "error: /no/such/file: No such file or directory\n"
+
+
+def test_run_passes_exit_code_and_lets_bugs_through():
+    assert run(lambda argv: 0, []) == 0
+
+    def buggy(argv):
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        run(buggy, [])
+
+
+def test_unexpected_errors_give_a_traceback_and_exit_1(tmp_path):
+    script = "import sys; from shared.cli import run; sys.exit(run(lambda argv: 1 / 0, []))"
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=ENV,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "value"), [("0.455", 0.455), ("15", 15.0), ("-1.5e-3", -0.0015), (".5", 0.5)])
+def test_parse_decimal_accepts_decimals(text, value):
+    assert parse_decimal(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "1_000", "0x10", "1e999", "1.2.3", "- 1"])
+def test_parse_decimal_rejects_the_rest(text):
+    with pytest.raises(ValueError, match=r"not a number|out of range"):
+        parse_decimal(text)
+
+
+def test_parse_count():
+    assert parse_count("0") == 0
+    assert parse_count("29") == 29
+    with pytest.raises(ValueError, match="not a non-negative integer"):
+        parse_count("-1")
+    with pytest.raises(ValueError, match="not a non-negative integer"):
+        parse_count("15.0")
+    with pytest.raises(ValueError, match="not a number"):
+        parse_count("x")
+
+
+def test_list_input_files(tmp_path):
+    for name in ("b.csv", "a.csv", ".hidden"):
+        (tmp_path / name).write_text("1\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.csv").write_text("1\n")
+
+    assert list_input_files(str(tmp_path)) == [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]
+    assert list_input_files(str(tmp_path / "b.csv")) == [str(tmp_path / "b.csv")]
+    (tmp_path / "sub" / ".hidden").write_text("1\n")
+    (tmp_path / "sub" / "deeper").mkdir()
+    with pytest.raises(InputError, match="folder has no input files"):
+        list_input_files(str(tmp_path / "sub" / "deeper"))
+    assert list_input_files(str(tmp_path / "sub")) == [str(tmp_path / "sub" / "c.csv")]
+    with pytest.raises(InputError, match="no such file or folder"):
+        list_input_files(str(tmp_path / "missing"))
+
+
+def test_read_csv_rows_numbers_lines_and_drops_trailing_blank_ones(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbfa, b\r\n\r\nc\x0cd,e\n\n  \n")
+
+    assert read_csv_rows(str(path)) == [(1, ["a", "b"]), (2, [""]), (3, ["c\x0cd", "e"])]
+
+
+def test_read_csv_rows_rejects_empty_and_binary_files(tmp_path):
+    (tmp_path / "empty.csv").write_text(" \n\n")
+    (tmp_path / "binary.csv").write_bytes(b"1,2\n\xff\xfe\n")
+    with pytest.raises(InputError, match="no data rows"):
+        read_csv_rows(str(tmp_path / "empty.csv"))
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        read_csv_rows(str(tmp_path / "binary.csv"))
+
+
+def test_staged_outputs_move_files_into_existing_and_new_folders(tmp_path):
+    (tmp_path / "out" / "a").mkdir(parents=True)
+    outputs = {"a": str(tmp_path / "out" / "a"), "b": str(tmp_path / "out" / "b")}
+
+    with staged_outputs(outputs) as staging:
+        assert set(staging) == {"a", "b"}
+        for name, folder in staging.items():
+            assert not folder.startswith(outputs[name])  # staged outside the real output folder
+            with open(f"{folder}/{name}.txt", "w") as file:
+                file.write(name)
+        assert not (tmp_path / "out" / "b").exists()  # nothing published before the block ends
+
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")) == [
+        "out", "out/a", "out/a/a.txt", "out/b", "out/b/b.txt",
+    ]  # fmt: skip
+    assert (tmp_path / "out" / "b" / "b.txt").read_text() == "b"
+
+
+def test_staged_outputs_leave_nothing_on_failure(tmp_path):
+    (tmp_path / "existing").mkdir()
+    outputs = {"a": str(tmp_path / "existing"), "b": str(tmp_path / "new" / "deeper" / "b")}
+
+    with pytest.raises(RuntimeError), staged_outputs(outputs) as staging:
+        for folder in staging.values():
+            with open(f"{folder}/part.csv", "w") as file:
+                file.write("partial")
+        raise RuntimeError("failed half-way")
+
+    assert [path.name for path in tmp_path.rglob("*")] == ["existing"]
+
+
+@pytest.mark.parametrize(
+    ("total", "train", "validation", "sizes"),
+    [(4177, "0.7", "0.15", (2923, 626, 628)), (100, "0.29", "0.29", (29, 29, 42)), (3, "1/3", "1/3", (1, 1, 1))],
+)
+def test_split_sizes_use_exact_fractions(total, train, validation, sizes):
+    assert abalone.split_sizes(total, Fraction(train), Fraction(validation), source="x") == sizes
+
+
+def test_split_sizes_need_a_row_per_split():
+    with pytest.raises(InputError, match="input too small: 5 rows give train 3, validation 0, test 2"):
+        abalone.split_sizes(5, Fraction("0.7"), Fraction("0.15"), source="x")

@@ -1,0 +1,75 @@
+"""`cdk synth` needs no network and no AWS credentials, and is reproducible to the byte.
+
+The app runs twice as CDK runs it (`python app.py` with the cdk.json context), with every AWS variable and
+credential file removed, sockets refused in Python by a guard that counts attempts, and, where the machine allows,
+in a network namespace with no interface at all.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, cdk_context
+
+GUARD = Path(__file__).resolve().parent / "offline"
+
+
+def _no_network_prefix() -> list[str]:
+    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0:
+        return ["unshare", "-rn"]
+    return []
+
+
+def synth(outdir: Path, report: Path) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env.update(
+        AWS_CONFIG_FILE=str(outdir / "no-aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(outdir / "no-aws-credentials"),
+        CDK_OUTDIR=str(outdir),
+        CDK_CONTEXT_JSON=json.dumps(cdk_context()),
+        PYTHONPATH=f"{GUARD}{os.pathsep}{ROOT}",
+        NETWORK_GUARD_REPORT=str(report),
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+    )
+    command = [*_no_network_prefix(), sys.executable, str(ROOT / "app.py")]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def two_synths(tmp_path_factory):
+    runs = []
+    for index in (1, 2):
+        base = tmp_path_factory.mktemp(f"synth{index}")
+        result = synth(base / "cdk.out", base / "network.txt")
+        assert result.returncode == 0, result.stderr[-3000:]
+        runs.append((base / "cdk.out", (base / "network.txt").read_text()))
+    return runs
+
+
+def test_synth_makes_no_network_attempt(two_synths):
+    for _, attempts in two_synths:
+        assert attempts == ""
+
+
+def test_two_synths_are_byte_identical(two_synths):
+    (first, _), (second, _) = two_synths
+    names = sorted(p.name for p in first.glob("*.json"))
+    assert any(name.endswith(".template.json") for name in names)
+    assert names == sorted(p.name for p in second.glob("*.json"))
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assets = sorted(p.name for p in first.glob("asset.*"))
+    assert assets and assets == sorted(p.name for p in second.glob("asset.*"))
+
+
+def test_the_guard_catches_a_network_call(tmp_path):
+    """The proof above can fail: a process that opens a connection is reported."""
+    env = {**os.environ, "PYTHONPATH": str(GUARD), "NETWORK_GUARD_REPORT": str(tmp_path / "report.txt")}
+    code = "import socket\ntry:\n    socket.create_connection(('example.com', 443))\nexcept OSError:\n    pass\n"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert "example.com" in (tmp_path / "report.txt").read_text()
