@@ -138,8 +138,9 @@ class ExecutionRole(Construct):
         return iam.PolicyStatement(
             sid="WriteJobLogs",
             actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            # A job's log group and, through ":*", its log streams.
             resources=[_log_group_arn(group) for group in log_groups]
-            + [_log_group_arn(group) + ":log-stream:*" for group in log_groups],
+            + [_log_group_arn(group) + ":*" for group in log_groups],
         )
 
     def _register_statement(self) -> iam.PolicyStatement:

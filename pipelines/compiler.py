@@ -78,7 +78,15 @@ def compile_pipeline(use_case: UseCase, region: str, prefix: str) -> CompiledPip
     with quiet():
         ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name)
         steps = use_case.build(ctx, params)
-        pipeline = Pipeline(ctx.pipeline_name, parameters=params.as_list(), steps=steps, sagemaker_session=ctx.session)
+        # No Experiments trial per execution: the SDK's default differs by region, and it would need the role to
+        # create experiment entities; executions and lineage are tracked by Pipelines itself.
+        pipeline = Pipeline(
+            ctx.pipeline_name,
+            parameters=params.as_list(),
+            steps=steps,
+            sagemaker_session=ctx.session,
+            pipeline_experiment_config=None,
+        )
         definition = json.dumps(json.loads(pipeline.definition()), sort_keys=True, separators=(",", ":"))
     compiled = CompiledPipeline(use_case=use_case, name=ctx.pipeline_name, definition=definition)
     _check(compiled)

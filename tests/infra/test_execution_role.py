@@ -68,7 +68,7 @@ def test_each_job_step_type_gets_its_own_statement(all_steps):
     assert "sagemaker:CreateModel" in found["RunModelSteps"]["Action"]
     assert "transform-job/pipelines-*" in json.dumps(found["RunTransformSteps"]["Resource"])
     logs = json.dumps(found["WriteJobLogs"]["Resource"])
-    assert logs.count("/aws/sagemaker/TrainingJobs:log-stream:*") == 1  # tuning and training share it
+    assert logs.count("/aws/sagemaker/TrainingJobs:*") == 1  # tuning and training share it
     assert "TransformJobs" in logs
 
 

@@ -26,10 +26,10 @@ EXPECTED = sorted(
         + ACCOUNT_ARN.format(service="sagemaker", resource="model-package/sm-algo-abalone-xgboost/*")
         + "]",
         "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/ProcessingJobs:log-stream:*")
+        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/ProcessingJobs:*")
         + "]",
         "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/TrainingJobs:log-stream:*")
+        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/TrainingJobs:*")
         + "]",
         "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::*]",
         "sm-algo-foundation/Execution/Images: AwsSolutions-IAM5[Resource::*]",
