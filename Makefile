@@ -1,13 +1,13 @@
 # Set-up on a fresh machine is part of `make synth` and `make test`: each installs what it needs first.
 PYTHON ?= python3
 # The processing scripts run in AWS images with Python 3.12; their tests run a second time in a venv like those.
-IMAGE_PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+# The first python3.12 that runs (a pyenv shim may exist without the version being active).
+IMAGE_PYTHON ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 # Extra CDK arguments, e.g. CDK_ARGS="-c region=eu-west-1 -c prefix=ml-demo".
 CDK_ARGS ?=
 VENV := .venv
-IMAGE_# Extra CDK arguments, e.g. CDK_ARGS="-c region=eu-west-1 -c prefix=ml-demo".
-CDK_ARGS ?=
-VENV := .venv-images
+IMAGE_VENV := .venv-images
 PY := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
 # Synth is offline: no instance metadata, no CLI version check, notices or telemetry, and no use of local AWS config.
