@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.context import PipelineContext
-from pipelines.sdk import ModelBuilder, ModelMetrics, ModelStep
+from pipelines.sdk import ModelMetrics, ModelStep
+from pipelines.steps.model import model_builder
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,7 @@ def register_step(
     model_metrics: ModelMetrics | None = None,
     name: str = "RegisterModel",
 ) -> ModelStep:
-    builder = ModelBuilder(
-        image_uri=image,
-        s3_model_data_url=model_data,
-        role_arn=ctx.role_arn,
-        sagemaker_session=ctx.session,
-        dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
-    )
-    step_args = builder.register(
+    step_args = model_builder(ctx, image, model_data).register(
         model_package_group_name=ctx.model_package_group,
         content_types=list(inference.content_types),
         response_types=list(inference.response_types),

@@ -1,4 +1,4 @@
-"""Batch transform: create a SageMaker model from an artifact, then score an S3 prefix with it.
+"""Batch transform: score an S3 prefix with a model (see pipelines.steps.model.model_step).
 
 Split and assemble settings follow the content types, as the developer guide's table for built-in algorithms says:
 records are split by line for CSV and JSON Lines and by RecordIO record for protobuf; JSON Lines answers are
@@ -8,7 +8,7 @@ reassembled by line.
 from __future__ import annotations
 
 from pipelines.context import PipelineContext
-from pipelines.sdk import ModelBuilder, ModelStep, Networking, Transformer, TransformStep
+from pipelines.sdk import ModelStep, Transformer, TransformStep
 from pipelines.steps.policies import CACHE, job_retry_policies
 
 SPLIT_TYPE = {
@@ -18,19 +18,6 @@ SPLIT_TYPE = {
     "application/json": "None",
 }
 ASSEMBLE_WITH = {"application/jsonlines": "Line", "text/csv": "Line"}
-
-
-def model_step(ctx: PipelineContext, name: str, image: str, model_data) -> ModelStep:
-    """A CreateModel step, for what needs a model (batch transform) without a registered package."""
-    builder = ModelBuilder(
-        image_uri=image,
-        s3_model_data_url=model_data,
-        role_arn=ctx.role_arn,
-        sagemaker_session=ctx.session,
-        dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
-        network=Networking(enable_network_isolation=True),
-    )
-    return ModelStep(name, step_args=builder.build())
 
 
 def transform_step(

@@ -12,27 +12,24 @@ from infra.execution_role import ExecutionRole
 from infra.foundation import PROCESSING_DIR
 from infra.role_needs import RoleNeeds
 
-ACCOUNT_ARN = "arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:{resource}"
+FOUNDATION = "sm-algo-foundation/Execution"
+
+
+def ack(policy: str, service: str, resource: str) -> str:
+    arn = f"arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>:{resource}"
+    return f"{FOUNDATION}/{policy}: AwsSolutions-IAM5[Resource::{arn}]"
+
+
 EXPECTED = sorted(
     [
-        "sm-algo-foundation/Execution/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="sagemaker", resource="processing-job/pipelines-*")
-        + "]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="sagemaker", resource="training-job/pipelines-*")
-        + "]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="sagemaker", resource="model-package/sm-algo-abalone-xgboost/*")
-        + "]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/ProcessingJobs:*")
-        + "]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::"
-        + ACCOUNT_ARN.format(service="logs", resource="log-group:/aws/sagemaker/TrainingJobs:*")
-        + "]",
-        "sm-algo-foundation/Execution/Jobs: AwsSolutions-IAM5[Resource::*]",
-        "sm-algo-foundation/Execution/Images: AwsSolutions-IAM5[Resource::*]",
+        f"{FOUNDATION}/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",
+        ack("Jobs", "sagemaker", "processing-job/pipelines-*"),
+        ack("Jobs", "sagemaker", "training-job/pipelines-*"),
+        ack("Jobs", "sagemaker", "model-package/sm-algo-abalone-xgboost/*"),
+        ack("Jobs", "logs", "log-group:/aws/sagemaker/ProcessingJobs:*"),
+        ack("Jobs", "logs", "log-group:/aws/sagemaker/TrainingJobs:*"),
+        f"{FOUNDATION}/Jobs: AwsSolutions-IAM5[Resource::*]",
+        f"{FOUNDATION}/Images: AwsSolutions-IAM5[Resource::*]",
     ]
 )
 

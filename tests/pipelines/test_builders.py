@@ -7,8 +7,9 @@ import pytest
 from pipelines.context import PipelineContext
 from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, Pipeline, quiet
 from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.model import model_step
 from pipelines.steps.training import Channel
-from pipelines.steps.transform import model_step, transform_step
+from pipelines.steps.transform import transform_step
 from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 
 

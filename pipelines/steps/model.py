@@ -1,0 +1,22 @@
+"""SageMaker models from a trained artifact: the builder shared by registration and batch transform."""
+
+from __future__ import annotations
+
+from pipelines.context import PipelineContext
+from pipelines.sdk import ModelBuilder, ModelStep, Networking
+
+
+def model_builder(ctx: PipelineContext, image: str, model_data) -> ModelBuilder:
+    return ModelBuilder(
+        image_uri=image,
+        s3_model_data_url=model_data,
+        role_arn=ctx.role_arn,
+        sagemaker_session=ctx.session,
+        dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
+        network=Networking(enable_network_isolation=True),
+    )
+
+
+def model_step(ctx: PipelineContext, name: str, image: str, model_data) -> ModelStep:
+    """A CreateModel step, for what needs a model (batch transform) without a registered package."""
+    return ModelStep(name, step_args=model_builder(ctx, image, model_data).build())
