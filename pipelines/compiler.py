@@ -55,7 +55,7 @@ class CompiledPipeline:
 
     @property
     def description(self) -> str:
-        parameters = " ".join(f"{p['Name']}: {DESCRIPTIONS.get(p['Name'], '')}" for p in self.document["Parameters"])
+        parameters = " ".join(f"{p['Name']}: {p['Description']}" for p in self.document["Parameters"])
         text = f"{self.use_case.title} ({self.use_case.algorithm}; {self.use_case.dataset_name}). {parameters}"
         return text[:MAX_DESCRIPTION_CHARS]
 
@@ -87,10 +87,20 @@ def compile_pipeline(use_case: UseCase, region: str, prefix: str) -> CompiledPip
             sagemaker_session=ctx.session,
             pipeline_experiment_config=None,
         )
-        definition = json.dumps(json.loads(pipeline.definition()), sort_keys=True, separators=(",", ":"))
+        document = json.loads(pipeline.definition())
+    _describe_parameters(document, ctx.pipeline_name)
+    definition = json.dumps(document, sort_keys=True, separators=(",", ":"))
     compiled = CompiledPipeline(use_case=use_case, name=ctx.pipeline_name, definition=definition)
     _check(compiled)
     return compiled
+
+
+def _describe_parameters(document: dict, pipeline_name: str) -> None:
+    """Studio shows a parameter's Description (part of the definition schema); the SDK has no field for it."""
+    for parameter in document["Parameters"]:
+        if parameter["Name"] not in DESCRIPTIONS:
+            raise DefinitionError(f"{pipeline_name}: parameter {parameter['Name']} has no description in DESCRIPTIONS")
+        parameter["Description"] = DESCRIPTIONS[parameter["Name"]]
 
 
 def _check(compiled: CompiledPipeline) -> None:

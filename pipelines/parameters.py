@@ -1,7 +1,7 @@
 """The parameters every pipeline exposes, with descriptions and working defaults.
 
-Pipeline definitions carry no parameter descriptions, so they live here and are rendered into the pipeline's
-description (what Studio shows) and the CLI.
+The SDK's parameters carry no description; DESCRIPTIONS holds them, and the compiler writes them into the definition
+(each parameter's Description) and the pipeline's description. A use case that adds a parameter adds its description.
 """
 
 from __future__ import annotations

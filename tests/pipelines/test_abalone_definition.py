@@ -123,15 +123,14 @@ def test_parameters_have_working_defaults(pipeline):
     assert parameters["InputDataUri"]["DefaultValue"] == (
         "s3://sagemaker-example-files-prod-us-east-1/datasets/tabular/uci_abalone/abalone.csv"
     )
-    assert parameters["MetricThreshold"] == {"Name": "MetricThreshold", "Type": "Float", "DefaultValue": 6.0}
+    assert parameters["MetricThreshold"]["Type"] == "Float" and parameters["MetricThreshold"]["DefaultValue"] == 6.0
     assert parameters["ModelApprovalStatus"]["DefaultValue"] == "PendingManualApproval"
     assert parameters["ModelApprovalStatus"]["EnumValues"] == ["PendingManualApproval", "Approved", "Rejected"]
-    assert parameters["TrainingInstanceCount"] == {
-        "Name": "TrainingInstanceCount",
-        "Type": "Integer",
-        "DefaultValue": 1,
-    }
+    assert parameters["TrainingInstanceCount"]["Type"] == "Integer"
+    assert parameters["TrainingInstanceCount"]["DefaultValue"] == 1
     assert parameters["TrainingInstanceType"]["DefaultValue"].startswith("ml.")
+    for parameter in parameters.values():
+        assert len(parameter["Description"]) > 20, parameter["Name"]
 
 
 def test_dataset_default_follows_region():
