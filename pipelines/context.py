@@ -44,3 +44,6 @@ class PipelineContext:
     def image(self, framework: str, version: str = "1") -> str:
         """The image URI of an AWS-provided image in the deployment region, resolved offline from the SDK's tables."""
         return image_uris.retrieve(framework, self.region, version=version)
+
+    def algorithm_image(self, algorithm) -> str:
+        return self.image(algorithm.framework, algorithm.version)

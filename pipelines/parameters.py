@@ -23,6 +23,8 @@ class ParameterDefaults:
     training_instance_type: str = "ml.m5.xlarge"
     training_instance_count: int = 1
     model_approval_status: str = "PendingManualApproval"
+    max_tuning_jobs: int | None = None  # only pipelines with a tuning step
+    max_parallel_tuning_jobs: int = 2
 
     def __post_init__(self) -> None:
         if self.model_approval_status not in APPROVAL_STATUSES:
@@ -39,6 +41,8 @@ class StandardParameters:
     input_data_uri: ParameterString
     model_approval_status: ParameterString
     metric_threshold: ParameterFloat
+    max_tuning_jobs: ParameterInteger | None = None
+    max_parallel_tuning_jobs: ParameterInteger | None = None
 
     @classmethod
     def from_defaults(cls, defaults: ParameterDefaults) -> StandardParameters:
@@ -51,17 +55,27 @@ class StandardParameters:
                 "ModelApprovalStatus", defaults.model_approval_status, enum_values=list(APPROVAL_STATUSES)
             ),
             metric_threshold=ParameterFloat("MetricThreshold", defaults.metric_threshold),
+            **(_tuning_parameters(defaults) if defaults.max_tuning_jobs else {}),
         )
 
     def as_list(self) -> list:
-        return [getattr(self, name) for name in self.__dataclass_fields__]
+        return [getattr(self, name) for name in self.__dataclass_fields__ if getattr(self, name) is not None]
+
+
+def _tuning_parameters(defaults: ParameterDefaults) -> dict:
+    return {
+        "max_tuning_jobs": ParameterInteger("MaxTuningJobs", defaults.max_tuning_jobs),
+        "max_parallel_tuning_jobs": ParameterInteger("MaxParallelTuningJobs", defaults.max_parallel_tuning_jobs),
+    }
 
 
 DESCRIPTIONS = {
-    "ProcessingInstanceType": "Instance type of the processing and evaluation jobs.",
+    "ProcessingInstanceType": "Instance type of the processing, evaluation and batch transform jobs.",
     "TrainingInstanceType": "Instance type of the training (or tuning) jobs.",
     "TrainingInstanceCount": "Number of training instances (1 for algorithms that train on a single instance).",
     "InputDataUri": "S3 URI of the raw dataset; the default is the public copy in the deployment region.",
     "ModelApprovalStatus": "Status of the registered model package: PendingManualApproval, Approved or Rejected.",
     "MetricThreshold": "Quality gate: the model is registered only if its metric passes this threshold.",
+    "MaxTuningJobs": "Training jobs the hyperparameter tuning job may run in all (Bayesian search).",
+    "MaxParallelTuningJobs": "Training jobs the tuning job runs at the same time.",
 }

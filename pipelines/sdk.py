@@ -40,6 +40,7 @@ from sagemaker.core.shapes import (  # noqa: E402
     ProcessingOutput,
     ProcessingS3Input,
     ProcessingS3Output,
+    ResourceLimits,
     S3DataSource,
 )
 from sagemaker.core.training.configs import (  # noqa: E402
@@ -135,6 +136,7 @@ __all__ = [
     "ProcessingS3Output",
     "ProcessingStep",
     "PropertyFile",
+    "ResourceLimits",
     "S3DataSource",
     "SageMakerJobExceptionTypeEnum",
     "SageMakerJobStepRetryPolicy",

@@ -35,6 +35,7 @@ class UseCase:
     build: Callable[[PipelineContext, StandardParameters], list]
     processing_instance_type: str = "ml.m5.large"
     training_instance_type: str = "ml.m5.xlarge"
+    max_tuning_jobs: int | None = None  # set for pipelines that tune: adds the tuning parameters
 
     def parameter_defaults(self, region: str) -> ParameterDefaults:
         return ParameterDefaults(
@@ -42,4 +43,5 @@ class UseCase:
             metric_threshold=self.metric_threshold,
             processing_instance_type=self.processing_instance_type,
             training_instance_type=self.training_instance_type,
+            max_tuning_jobs=self.max_tuning_jobs,
         )

@@ -77,6 +77,19 @@ def processing_step(
     )
 
 
+def preprocess_step(ctx: PipelineContext, params, script: str, splits: Sequence[str], arguments: Sequence[object] = ()):
+    """The usual first step: a dataset script reads the InputDataUri parameter and writes one output per split."""
+    return processing_step(
+        ctx,
+        "Preprocess",
+        script=script,
+        instance_type=params.processing_instance_type,
+        inputs={"raw": params.input_data_uri},
+        outputs=splits,
+        arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
+    )
+
+
 def output_uri(step: ProcessingStep, output_name: str):
     """The S3 URI a processing step uploaded one of its outputs to (a property of the running pipeline)."""
     return step.properties.ProcessingOutputConfig.Outputs[output_name].S3Output.S3Uri

@@ -20,6 +20,13 @@ class InferenceSpec:
     transform_instances: tuple[str, ...] = ("ml.m5.xlarge",)
 
 
+# Linear Learner, Factorization Machines, k-NN, PCA and K-Means share these (DG *-in-formats pages).
+LINEAR_MODEL_INFERENCE = InferenceSpec(
+    content_types=("text/csv", "application/json", "application/x-recordio-protobuf"),
+    response_types=("application/json", "application/jsonlines", "application/x-recordio-protobuf"),
+)
+
+
 def register_step(
     ctx: PipelineContext,
     image: str,

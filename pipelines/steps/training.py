@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.sdk import (
     CheckpointConfig,
@@ -18,6 +19,9 @@ from pipelines.sdk import (
     TrainingStep,
 )
 from pipelines.steps.policies import CACHE, job_retry_policies
+
+# The content type of the algorithms' dense/sparse float32 record format.
+RECORDIO = "application/x-recordio-protobuf"
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class JobLimits:
 
     max_runtime_in_seconds: int = 3600
     volume_size_in_gb: int = 30
-    spot: bool = True
+    spot: bool = True  # managed spot training: up to 90% cheaper, may wait for capacity
 
     @property
     def max_wait_in_seconds(self) -> int | None:
@@ -54,16 +58,17 @@ class JobLimits:
 def secure_trainer(
     ctx: PipelineContext,
     step_name: str,
-    image: str,
+    algorithm: Algorithm,
     hyperparameters: Mapping[str, object],
     instance_type,
     instance_count,
     limits: JobLimits = JobLimits(),
 ) -> ModelTrainer:
     """A ModelTrainer with the project's defaults: KMS on volume and output, network isolation, encrypted traffic
-    between instances, and managed spot with checkpoints (so an interrupted job resumes instead of restarting)."""
+    between instances, and managed spot, with checkpoints where the algorithm resumes from them."""
+    checkpoints = limits.spot and algorithm.checkpoints
     return ModelTrainer(
-        training_image=image,
+        training_image=ctx.algorithm_image(algorithm),
         role=ctx.role_arn,
         sagemaker_session=ctx.session,
         hyperparameters={key: str(value) for key, value in hyperparameters.items()},
@@ -79,7 +84,7 @@ def secure_trainer(
             max_wait_time_in_seconds=limits.max_wait_in_seconds,
         ),
         output_data_config=OutputDataConfig(s3_output_path=ctx.run_uri(step_name, "model"), kms_key_id=ctx.kms_key),
-        checkpoint_config=CheckpointConfig(s3_uri=ctx.run_uri(step_name, "checkpoints")) if limits.spot else None,
+        checkpoint_config=CheckpointConfig(s3_uri=ctx.run_uri(step_name, "checkpoints")) if checkpoints else None,
         networking=Networking(enable_network_isolation=True, enable_inter_container_traffic_encryption=True),
     )
 
@@ -87,14 +92,14 @@ def secure_trainer(
 def training_step(
     ctx: PipelineContext,
     name: str,
-    image: str,
+    algorithm: Algorithm,
     hyperparameters: Mapping[str, object],
     channels: Sequence[Channel],
     instance_type,
     instance_count,
     limits: JobLimits = JobLimits(),
 ) -> TrainingStep:
-    trainer = secure_trainer(ctx, name, image, hyperparameters, instance_type, instance_count, limits)
+    trainer = secure_trainer(ctx, name, algorithm, hyperparameters, instance_type, instance_count, limits)
     step_args = trainer.train(
         input_data_config=[
             InputData(
@@ -109,3 +114,15 @@ def training_step(
 def model_artifacts(step: TrainingStep):
     """The S3 URI of the model.tar.gz a training step wrote."""
     return step.properties.ModelArtifacts.S3ModelArtifacts
+
+
+def final_metric(step: TrainingStep, metric_name: str):
+    """The final value of a metric the algorithm emitted, e.g. `validation:binary_f_beta` (read at run time)."""
+    return step.properties.FinalMetricDataList[metric_name].Value
+
+
+def channels_of(source_step, content_type: str, *names: str, sharded: Sequence[str] = ()) -> list[Channel]:
+    """Training channels named after, and fed by, the outputs of a processing step."""
+    from pipelines.steps.processing import output_uri
+
+    return [Channel(name, output_uri(source_step, name), content_type, sharded=name in sharded) for name in names]

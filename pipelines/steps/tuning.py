@@ -1,21 +1,36 @@
 """Tuning steps: a hyperparameter tuning job whose training jobs keep the project's security settings.
 
 SDK 3.27.0 builds the tuning job's TrainingJobDefinition from instance type, count and volume size only, silently
-dropping network isolation, inter-container traffic encryption and the volume KMS key; SecureTuner puts them back.
+dropping network isolation, inter-container traffic encryption and the volume KMS key; and its ResourceLimits accept
+only integers, although the API takes pipeline parameters there. SecureTuner fixes both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.sdk import Channel as ChannelShape
-from pipelines.sdk import DataSource, HyperparameterTuner, Join, TuningStep
+from pipelines.sdk import DataSource, HyperparameterTuner, Join, ResourceLimits, TuningStep
 from pipelines.steps.policies import CACHE, job_retry_policies
 from pipelines.steps.training import Channel, JobLimits, secure_trainer
 
 
 class SecureTuner(HyperparameterTuner):
+    def _build_tuning_job_config(self):
+        jobs, parallel = self.max_jobs, self.max_parallel_jobs
+        self.max_jobs, self.max_parallel_jobs = 1, 1  # placeholders that pass the SDK's integer validation
+        try:
+            config = super()._build_tuning_job_config()
+        finally:
+            self.max_jobs, self.max_parallel_jobs = jobs, parallel
+        # model_construct skips validation, so the limits may be pipeline parameters, serialized as {"Get": ...}
+        config.resource_limits = ResourceLimits.model_construct(
+            max_number_of_training_jobs=jobs, max_parallel_training_jobs=parallel
+        )
+        return config
+
     def _build_training_job_definition(self, inputs):
         definition = super()._build_training_job_definition(inputs)
         trainer = self.model_trainer
@@ -30,7 +45,7 @@ class SecureTuner(HyperparameterTuner):
 def tuning_step(
     ctx: PipelineContext,
     name: str,
-    image: str,
+    algorithm: Algorithm,
     static_hyperparameters: Mapping[str, object],
     ranges: Mapping[str, object],
     objective_metric: str,
@@ -38,13 +53,13 @@ def tuning_step(
     channels: Sequence[Channel],
     instance_type,
     instance_count,
-    max_jobs: int,
-    max_parallel_jobs: int,
+    max_jobs,
+    max_parallel_jobs,
     limits: JobLimits = JobLimits(),
 ) -> TuningStep:
     """A Bayesian tuning job over `ranges`. Its training jobs run on spot without checkpoints: they all share one
     checkpoint location, and a built-in algorithm would resume a job from another job's checkpoint."""
-    trainer = secure_trainer(ctx, name, image, static_hyperparameters, instance_type, instance_count, limits)
+    trainer = secure_trainer(ctx, name, algorithm, static_hyperparameters, instance_type, instance_count, limits)
     trainer.checkpoint_config = None
     tuner = SecureTuner(
         trainer,

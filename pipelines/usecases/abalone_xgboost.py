@@ -4,17 +4,17 @@ Preprocess (one-hot sex, seeded 70/15/15 split, CSV label first) -> Train (built
 test split (MSE, RMSE) -> if MSE <= MetricThreshold: register the model with its metrics, else fail.
 """
 
+from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
+from pipelines.datasets import ABALONE
 from pipelines.parameters import StandardParameters
 from pipelines.steps.evaluation import evaluation_step
 from pipelines.steps.gate import Gate, gate_step
-from pipelines.steps.processing import OUTPUT_ROOT, input_path, output_path, output_uri, processing_step
+from pipelines.steps.processing import input_path, output_path, output_uri, preprocess_step
 from pipelines.steps.register import InferenceSpec, register_step
-from pipelines.steps.training import Channel, model_artifacts, training_step
-from pipelines.usecase import PublicDataset, UseCase
+from pipelines.steps.training import channels_of, model_artifacts, training_step
+from pipelines.usecase import UseCase
 
-XGBOOST_VERSION = "3.2-0"
-SPLITS = ("train", "validation", "test")
 # NB04's values; `reg:squarederror` replaces its deprecated alias `reg:linear`.
 HYPERPARAMETERS = {
     "objective": "reg:squarederror",
@@ -31,29 +31,20 @@ INFERENCE = InferenceSpec(content_types=("text/csv", "text/libsvm"), response_ty
 
 
 def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    xgboost = ctx.image("xgboost", XGBOOST_VERSION)
-    prepare = processing_step(
-        ctx,
-        "Preprocess",
-        script="abalone",
-        instance_type=params.processing_instance_type,
-        inputs={"raw": params.input_data_uri},
-        outputs=SPLITS,
-        arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, "--seed", "42"],
-    )
+    prepare = preprocess_step(ctx, params, "abalone", ("train", "validation", "test"), ["--seed", "42"])
     train = training_step(
         ctx,
         "Train",
-        image=xgboost,
-        hyperparameters=HYPERPARAMETERS,
-        channels=[Channel(split, output_uri(prepare, split), "text/csv") for split in ("train", "validation")],
-        instance_type=params.training_instance_type,
-        instance_count=params.training_instance_count,
+        XGBOOST,
+        HYPERPARAMETERS,
+        channels_of(prepare, "text/csv", "train", "validation"),
+        params.training_instance_type,
+        params.training_instance_count,
     )
     evaluation = evaluation_step(
         ctx,
         script="evaluate_regression",
-        image=xgboost,
+        image=ctx.algorithm_image(XGBOOST),
         instance_type=params.processing_instance_type,
         inputs={"model": model_artifacts(train), "test": output_uri(prepare, "test")},
         arguments=[
@@ -63,31 +54,28 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
             input_path("test"),
             "--output-dir",
             output_path("evaluation"),
-        ],
+        ],  # fmt: skip
     )
     register = register_step(
         ctx,
-        image=xgboost,
+        image=ctx.algorithm_image(XGBOOST),
         model_data=model_artifacts(train),
         inference=INFERENCE,
         approval_status=params.model_approval_status,
         description="XGBoost regression of abalone rings, gated on test-split MSE.",
         model_metrics=evaluation.model_metrics(),
     )
-    gate = Gate(
-        "MSE", evaluation.metric("regression_metrics.mse.value"), params.metric_threshold, higher_is_better=False
-    )
+    mse = evaluation.metric("regression_metrics.mse.value")
+    gate = Gate("MSE", mse, params.metric_threshold, higher_is_better=False)
     return [prepare, train, evaluation.step, gate_step(gate, on_pass=[register], name="CheckMSE")]
 
 
 USE_CASE = UseCase(
     name="abalone-xgboost",
     title="XGBoost regression on UCI abalone",
-    algorithm=f"XGBoost {XGBOOST_VERSION}",
+    algorithm=XGBOOST.label,
     dataset_name="UCI abalone (CSV, 4,177 rows)",
-    dataset=PublicDataset(
-        bucket="sagemaker-example-files-prod-{region}", key="datasets/tabular/uci_abalone/abalone.csv"
-    ),
+    dataset=ABALONE,
     metric_threshold=6.0,
     build=build,
 )

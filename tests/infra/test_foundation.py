@@ -5,6 +5,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from pipelines.registry import USE_CASES
 from tests.conftest import PREFIX
 
 
@@ -109,7 +110,17 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def test_role_statements_are_exactly_what_abalone_needs(statements):
+PIPELINES = [f"{PREFIX}-{use_case.name}" for use_case in USE_CASES]
+DATASET_KEYS = [
+    "datasets/image/MNIST/mnist.pkl.gz",
+    "datasets/tabular/breast_cancer/wdbc.csv",
+    "datasets/tabular/uci_abalone/abalone.csv",
+    "datasets/tabular/uci_covtype/covtype.data.gz",
+]
+
+
+def test_role_statements_are_exactly_what_the_registered_pipelines_need(statements):
+    datasets = [f"{verb}PublicDataset{index}" for verb in ("List", "Read") for index in range(len(DATASET_KEYS))]
     assert sorted(statements) == sorted(
         [
             "ListDataBucket",
@@ -118,10 +129,12 @@ def test_role_statements_are_exactly_what_abalone_needs(statements):
             "GrantDataKeyToVolumes",
             "ListProcessingCode",
             "ReadProcessingCode",
-            "ListPublicDataset0",
-            "ReadPublicDataset0",
+            *datasets,
             "RunProcessingSteps",
             "RunTrainingSteps",
+            "RunTuningSteps",
+            "RunModelSteps",
+            "RunTransformSteps",
             "RegisterModels",
             "PassOwnRoleToSageMaker",
             "WriteJobLogs",
@@ -150,9 +163,13 @@ def test_sagemaker_jobs_scoped_to_pipeline_job_names(statements):
     assert json.dumps(statements["RunProcessingSteps"]["Resource"]).endswith(':processing-job/pipelines-*"]]}')
     assert "sagemaker:CreateProcessingJob" in statements["RunProcessingSteps"]["Action"]
     assert json.dumps(statements["RunTrainingSteps"]["Resource"]).endswith(':training-job/pipelines-*"]]}')
-    register = json.dumps(statements["RegisterModels"]["Resource"])
-    assert f"model-package-group/{PREFIX}-abalone-xgboost" in register
-    assert f"model-package/{PREFIX}-abalone-xgboost/*" in register
+    assert json.dumps(statements["RunTransformSteps"]["Resource"]).endswith(':transform-job/pipelines-*"]]}')
+    assert "sagemaker:CreateHyperParameterTuningJob" in statements["RunTuningSteps"]["Action"]
+    resources = [json.dumps(r) for r in statements["RegisterModels"]["Resource"]]
+    assert len(resources) == 2 * len(PIPELINES)  # each group, and the packages in it
+    for pipeline in PIPELINES:
+        assert any(r.endswith(f':model-package-group/{pipeline}"]]}}') for r in resources)
+        assert any(r.endswith(f':model-package/{pipeline}/*"]]}}') for r in resources)
 
 
 def test_pass_role_only_to_sagemaker(statements):
@@ -163,14 +180,16 @@ def test_pass_role_only_to_sagemaker(statements):
     assert role_id.startswith("ExecutionRole") and attribute == "Arn"
 
 
-def test_public_dataset_read_is_exactly_the_abalone_object(statements):
-    read = statements["ReadPublicDataset0"]
-    assert read["Action"] == "s3:GetObject"
-    assert json.dumps(read["Resource"]).endswith(
-        ':s3:::sagemaker-example-files-prod-us-east-1/datasets/tabular/uci_abalone/abalone.csv"]]}'
-    )
-    listing = statements["ListPublicDataset0"]
-    assert listing["Condition"]["StringLike"]["s3:prefix"][0] == "datasets/tabular/uci_abalone/abalone.csv"
+def test_public_dataset_reads_are_exactly_the_default_inputs(statements):
+    reads, listings = [], []
+    for index in range(len(DATASET_KEYS)):
+        read = statements[f"ReadPublicDataset{index}"]
+        assert read["Action"] == "s3:GetObject"
+        reads.append(json.dumps(read["Resource"]))
+        listings.append(statements[f"ListPublicDataset{index}"]["Condition"]["StringLike"]["s3:prefix"][0])
+    assert sorted(listings) == DATASET_KEYS
+    for key in DATASET_KEYS:
+        assert any(r.endswith(f':s3:::sagemaker-example-files-prod-us-east-1/{key}"]]}}') for r in reads)
 
 
 def test_processing_code_read_is_exactly_the_asset(statements):
@@ -179,20 +198,26 @@ def test_processing_code_read_is_exactly_the_asset(statements):
 
 
 def test_image_pull_is_scoped_to_the_algorithm_repositories(statements):
-    repositories = [json.dumps(r) for r in as_list(statements["PullAlgorithmImages"]["Resource"])]
-    assert len(repositories) == 2
-    assert any(":ecr:us-east-1:683313688378:repository/sagemaker-xgboost" in r for r in repositories)
-    assert any(":ecr:us-east-1:683313688378:repository/sagemaker-scikit-learn" in r for r in repositories)
+    repositories = sorted(json.dumps(r).split(":ecr:")[1][:-4] for r in statements["PullAlgorithmImages"]["Resource"])
+    assert repositories == [
+        "us-east-1:382416733822:repository/factorization-machines",
+        "us-east-1:382416733822:repository/knn",
+        "us-east-1:382416733822:repository/linear-learner",
+        "us-east-1:382416733822:repository/pca",
+        "us-east-1:683313688378:repository/sagemaker-scikit-learn",
+        "us-east-1:683313688378:repository/sagemaker-xgboost",
+    ]
 
 
 def test_logs_scoped_to_the_sagemaker_job_log_groups(statements):
     text = json.dumps(statements["WriteJobLogs"]["Resource"])
-    assert "log-group:/aws/sagemaker/ProcessingJobs" in text and "log-group:/aws/sagemaker/TrainingJobs" in text
-    assert "TransformJobs" not in text
+    for group in ("ProcessingJobs", "TrainingJobs", "TransformJobs"):
+        assert f"log-group:/aws/sagemaker/{group}" in text
+    assert "Endpoints" not in text
 
 
 def test_outputs_for_studio_users(foundation_template):
     outputs = foundation_template["Outputs"]
     for name in ("DataBucketName", "ExecutionRoleArn", "DataKeyArn", "PipelineNames"):
         assert name in outputs
-    assert outputs["PipelineNames"]["Value"] == f"{PREFIX}-abalone-xgboost"
+    assert outputs["PipelineNames"]["Value"].split(",") == PIPELINES

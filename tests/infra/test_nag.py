@@ -11,6 +11,7 @@ from cdk_nag import AwsSolutionsChecks
 from infra.execution_role import ExecutionRole
 from infra.foundation import PROCESSING_DIR
 from infra.role_needs import RoleNeeds
+from pipelines.registry import USE_CASES
 
 FOUNDATION = "sm-algo-foundation/Execution"
 
@@ -20,14 +21,19 @@ def ack(policy: str, service: str, resource: str) -> str:
     return f"{FOUNDATION}/{policy}: AwsSolutions-IAM5[Resource::{arn}]"
 
 
+PIPELINES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
 EXPECTED = sorted(
     [
         f"{FOUNDATION}/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",
         ack("Jobs", "sagemaker", "processing-job/pipelines-*"),
         ack("Jobs", "sagemaker", "training-job/pipelines-*"),
-        ack("Jobs", "sagemaker", "model-package/sm-algo-abalone-xgboost/*"),
+        ack("Jobs", "sagemaker", "transform-job/pipelines-*"),
+        ack("Jobs", "sagemaker", "hyper-parameter-tuning-job/*"),
+        ack("Jobs", "sagemaker", "model/*"),
+        *(ack("Jobs", "sagemaker", f"model-package/{pipeline}/*") for pipeline in PIPELINES),
         ack("Jobs", "logs", "log-group:/aws/sagemaker/ProcessingJobs:*"),
         ack("Jobs", "logs", "log-group:/aws/sagemaker/TrainingJobs:*"),
+        ack("Jobs", "logs", "log-group:/aws/sagemaker/TransformJobs:*"),
         f"{FOUNDATION}/Jobs: AwsSolutions-IAM5[Resource::*]",
         f"{FOUNDATION}/Images: AwsSolutions-IAM5[Resource::*]",
     ]

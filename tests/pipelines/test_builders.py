@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
 from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, Pipeline, quiet
 from pipelines.steps.gate import Gate, gate_step
@@ -31,7 +32,7 @@ def tuning(ctx):
         step = tuning_step(
             ctx,
             "Tune",
-            ctx.image("xgboost", "3.2-0"),
+            XGBOOST,
             {"objective": "reg:squarederror", "num_round": 10},
             {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(1, 10)},
             objective_metric="validation:rmse",

@@ -90,7 +90,7 @@ def test_job_arguments_match_botocore_request_shapes(compiled, sagemaker_model, 
 
 def test_the_check_catches_a_wrong_field(compiled, sagemaker_model):
     """The validation above can fail: a misspelt field in a training job is reported."""
-    document = with_stand_ins(compiled[NAMES[0]].definition)
+    document = with_stand_ins(compiled["sm-algo-abalone-xgboost"].definition)
     training = next(s for s in document["Steps"] if s["Type"] == "Training")
     arguments = {**training["Arguments"], "TrainingJobName": "job", "EnableNetworkIsolaton": True}
     shape = sagemaker_model.operation_model("CreateTrainingJob").input_shape

@@ -1,0 +1,62 @@
+"""Use case 22: Linear Learner on UCI breast cancer (WDBC): malignant or benign from 30 cell-nucleus features.
+
+The notebook fits a regressor to the 0/1 label and thresholds it; a binary classifier is the right model for a
+diagnosis and gives classification metrics. Preprocess (wdbc -> RecordIO-protobuf, 1 = malignant, seeded 80/10/10)
+-> Train -> if validation:binary_classification_accuracy >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import LINEAR_LEARNER
+from pipelines.context import PipelineContext
+from pipelines.datasets import BREAST_CANCER
+from pipelines.parameters import StandardParameters
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.processing import preprocess_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
+from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.usecase import UseCase
+
+METRIC = "validation:binary_classification_accuracy"
+HYPERPARAMETERS = {
+    "predictor_type": "binary_classifier",
+    "feature_dim": 30,
+    "mini_batch_size": 100,
+    "epochs": 10,
+    "num_models": 32,
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(
+        ctx, params, "wdbc", ("train", "validation", "test"), ["--format", "recordio", "--seed", "42"]
+    )
+    train = training_step(
+        ctx,
+        "Train",
+        LINEAR_LEARNER,
+        HYPERPARAMETERS,
+        # NB22 shards the training data across instances; validation must be fully replicated (DG linear-learner).
+        channels_of(prepare, RECORDIO, "train", "validation", sharded=("train",)),
+        params.training_instance_type,
+        params.training_instance_count,
+    )
+    register = register_step(
+        ctx,
+        image=ctx.algorithm_image(LINEAR_LEARNER),
+        model_data=model_artifacts(train),
+        inference=LINEAR_MODEL_INFERENCE,
+        approval_status=params.model_approval_status,
+        description="Linear Learner breast cancer diagnosis (1 = malignant), gated on validation accuracy.",
+    )
+    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
+    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+
+
+USE_CASE = UseCase(
+    name="breast-cancer-linear-learner",
+    title="Linear Learner breast cancer diagnosis (UCI WDBC)",
+    algorithm=LINEAR_LEARNER.label,
+    dataset_name="UCI breast cancer Wisconsin diagnostic (wdbc, 569 rows, 30 features)",
+    dataset=BREAST_CANCER,
+    metric_threshold=0.9,
+    build=build,
+)

@@ -1,0 +1,53 @@
+"""Use case 11: k-NN classification of forest cover types (UCI covertype, 7 classes).
+
+Preprocess (covtype.data.gz -> RecordIO-protobuf, classes 0-6, seeded 90/10 train/test) -> Train (a test channel,
+so that test:accuracy exists) -> if it is >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import KNN
+from pipelines.context import PipelineContext
+from pipelines.datasets import COVTYPE
+from pipelines.parameters import StandardParameters
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.processing import preprocess_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
+from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.usecase import UseCase
+
+METRIC = "test:accuracy"
+HYPERPARAMETERS = {"feature_dim": 54, "k": 10, "sample_size": 200000, "predictor_type": "classifier"}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(ctx, params, "covtype", ("train", "test"), ["--format", "recordio", "--seed", "0"])
+    train = training_step(
+        ctx,
+        "Train",
+        KNN,
+        HYPERPARAMETERS,
+        channels_of(prepare, RECORDIO, "train", "test"),
+        params.training_instance_type,
+        params.training_instance_count,
+    )
+    register = register_step(
+        ctx,
+        image=ctx.algorithm_image(KNN),
+        model_data=model_artifacts(train),
+        inference=LINEAR_MODEL_INFERENCE,
+        approval_status=params.model_approval_status,
+        description="k-NN (k=10) forest cover type classifier, gated on test accuracy.",
+    )
+    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
+    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+
+
+USE_CASE = UseCase(
+    name="covtype-knn",
+    title="k-NN classification of forest cover types (UCI covertype)",
+    algorithm=KNN.label,
+    dataset_name="UCI covertype (covtype.data.gz, 581,012 rows, 54 features)",
+    dataset=COVTYPE,
+    metric_threshold=0.85,
+    training_instance_type="ml.m5.2xlarge",
+    build=build,
+)

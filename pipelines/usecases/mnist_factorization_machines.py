@@ -1,0 +1,67 @@
+"""Use case 10: Factorization Machines binary classifier on MNIST, "is the digit a 0".
+
+Preprocess (mnist.pkl.gz -> float32 RecordIO-protobuf, label 1 for a 0; train and test splits) -> Train (a test
+channel, so that test:binary_classification_accuracy exists) -> if it is >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import FACTORIZATION_MACHINES
+from pipelines.context import PipelineContext
+from pipelines.datasets import MNIST
+from pipelines.parameters import StandardParameters
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.processing import preprocess_step
+from pipelines.steps.register import InferenceSpec, register_step
+from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.usecase import UseCase
+
+METRIC = "test:binary_classification_accuracy"
+HYPERPARAMETERS = {
+    "feature_dim": 784,
+    "num_factors": 10,
+    "predictor_type": "binary_classifier",
+    "mini_batch_size": 200,
+    "epochs": 10,
+}
+# DG fact-machines: no CSV for Factorization Machines inference.
+INFERENCE = InferenceSpec(
+    content_types=("application/json", "application/x-recordio-protobuf"),
+    response_types=("application/json", "application/jsonlines", "application/x-recordio-protobuf"),
+)
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(
+        ctx, params, "mnist", ("train", "test"),
+        ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"],
+    )  # fmt: skip
+    train = training_step(
+        ctx,
+        "Train",
+        FACTORIZATION_MACHINES,
+        HYPERPARAMETERS,
+        channels_of(prepare, RECORDIO, "train", "test"),
+        params.training_instance_type,
+        params.training_instance_count,
+    )
+    register = register_step(
+        ctx,
+        image=ctx.algorithm_image(FACTORIZATION_MACHINES),
+        model_data=model_artifacts(train),
+        inference=INFERENCE,
+        approval_status=params.model_approval_status,
+        description="Factorization Machines: is this MNIST digit a 0? Gated on test accuracy.",
+    )
+    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
+    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+
+
+USE_CASE = UseCase(
+    name="mnist-factorization-machines",
+    title='Factorization Machines binary classification on MNIST: "is it a 0"',
+    algorithm=FACTORIZATION_MACHINES.label,
+    dataset_name="MNIST (mnist.pkl.gz, 50,000/10,000/10,000 images)",
+    dataset=MNIST,
+    metric_threshold=0.9,
+    training_instance_type="ml.c5.xlarge",
+    build=build,
+)

@@ -1,0 +1,96 @@
+"""Use case 21: PCA of MNIST images, gated on the variance its components explain on held-out images.
+
+PCA emits no objective metric, so the gate measures the model on data it has not seen: a batch transform projects
+the test images with the trained model, and an evaluation step computes the explained variance ratio (variance of
+the projections over the total variance of the test images). NB21 transposes the data (784 pixel rows x 50,000
+image columns, "eigendigits"); this pipeline keeps images as rows, so the components live in pixel space and apply
+to new images, which is what a held-out evaluation needs.
+
+Preprocess (train: unlabelled RecordIO-protobuf; test: CSV pixels for the transform) -> Train -> CreateModel ->
+Project the test images -> Evaluate -> if the ratio >= MetricThreshold: register with the report, else fail.
+"""
+
+from pipelines.algorithms import PCA
+from pipelines.context import PipelineContext
+from pipelines.datasets import MNIST
+from pipelines.parameters import StandardParameters
+from pipelines.steps.evaluation import evaluation_step
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.model import model_step
+from pipelines.steps.processing import input_path, output_path, output_uri, preprocess_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
+from pipelines.steps.training import RECORDIO, channels_of, model_artifacts, training_step
+from pipelines.steps.transform import transform_step
+from pipelines.usecase import UseCase
+
+HYPERPARAMETERS = {
+    "feature_dim": 784,
+    "num_components": 50,
+    "mini_batch_size": 200,
+    "subtract_mean": "true",
+    "algorithm_mode": "regular",
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(
+        ctx, params, "mnist", ("train", "test"),
+        ["--target", "none", "--format", "recordio", "--test-format", "csv", "--splits", "train,test"],
+    )  # fmt: skip
+    train = training_step(
+        ctx,
+        "Train",
+        PCA,
+        HYPERPARAMETERS,
+        channels_of(prepare, RECORDIO, "train"),
+        params.training_instance_type,
+        params.training_instance_count,
+    )
+    model = model_step(ctx, "CreateModel", ctx.algorithm_image(PCA), model_artifacts(train))
+    project = transform_step(
+        ctx,
+        "ProjectTestImages",
+        model,
+        output_uri(prepare, "test"),
+        content_type="text/csv",
+        accept="application/jsonlines",
+        instance_type=params.processing_instance_type,
+    )
+    evaluation = evaluation_step(
+        ctx,
+        script="evaluate_pca",
+        image=ctx.image("sklearn", "1.9-0"),
+        instance_type=params.processing_instance_type,
+        inputs={"test": output_uri(prepare, "test"), "projections": project.properties.TransformOutput.S3OutputPath},
+        arguments=[
+            "--test-dir",
+            input_path("test"),
+            "--projections-dir",
+            input_path("projections"),
+            "--output-dir",
+            output_path("evaluation"),
+        ],  # fmt: skip
+    )
+    register = register_step(
+        ctx,
+        image=ctx.algorithm_image(PCA),
+        model_data=model_artifacts(train),
+        inference=LINEAR_MODEL_INFERENCE,
+        approval_status=params.model_approval_status,
+        description="PCA of MNIST images (50 components), gated on held-out explained variance.",
+        model_metrics=evaluation.model_metrics(),
+    )
+    ratio = evaluation.metric("pca_metrics.explained_variance_ratio.value")
+    gate = Gate("explained variance ratio", ratio, params.metric_threshold, higher_is_better=True)
+    return [prepare, train, model, project, evaluation.step, gate_step(gate, on_pass=[register], name="CheckVariance")]
+
+
+USE_CASE = UseCase(
+    name="mnist-pca",
+    title="PCA of MNIST images, gated on held-out explained variance",
+    algorithm=PCA.label,
+    dataset_name="MNIST (mnist.pkl.gz, 50,000/10,000/10,000 images)",
+    dataset=MNIST,
+    metric_threshold=0.75,
+    build=build,
+)

@@ -1,0 +1,74 @@
+"""Use case 3: XGBoost multiclass classification of MNIST digits, with hyperparameter tuning.
+
+Preprocess (mnist.pkl.gz -> libsvm, labels 0-9) -> Tune (Bayesian, objective validation:merror) -> if the best job's
+merror <= MetricThreshold: register the best model, else fail.
+"""
+
+from pipelines.algorithms import XGBOOST
+from pipelines.context import PipelineContext
+from pipelines.datasets import MNIST
+from pipelines.parameters import StandardParameters
+from pipelines.sdk import ContinuousParameter, IntegerParameter
+from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.processing import preprocess_step
+from pipelines.steps.register import InferenceSpec, register_step
+from pipelines.steps.training import channels_of
+from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
+from pipelines.usecase import UseCase
+
+OBJECTIVE = "validation:merror"
+STATIC_HYPERPARAMETERS = {"objective": "multi:softmax", "num_class": 10, "verbosity": 0}
+# NB03's ranges, except max_depth from 1: 0 ("no limit") is only valid with the lossguide grow policy.
+RANGES = {
+    "eta": ContinuousParameter(0.1, 0.5),
+    "gamma": ContinuousParameter(0, 5),
+    "min_child_weight": ContinuousParameter(0, 120),
+    "subsample": ContinuousParameter(0.5, 1),
+    "alpha": ContinuousParameter(0, 2),
+    "max_depth": IntegerParameter(1, 10),
+    "num_round": IntegerParameter(1, 50),
+}
+INFERENCE = InferenceSpec(content_types=("text/libsvm", "text/csv"), response_types=("text/csv",))
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(
+        ctx, params, "mnist", ("train", "validation"),
+        ["--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"],
+    )  # fmt: skip
+    tune = tuning_step(
+        ctx,
+        "Tune",
+        XGBOOST,
+        STATIC_HYPERPARAMETERS,
+        RANGES,
+        objective_metric=OBJECTIVE,
+        maximize=False,
+        channels=channels_of(prepare, "text/libsvm", "train", "validation"),
+        instance_type=params.training_instance_type,
+        instance_count=params.training_instance_count,
+        max_jobs=params.max_tuning_jobs,
+        max_parallel_jobs=params.max_parallel_tuning_jobs,
+    )
+    register = register_step(
+        ctx,
+        image=ctx.algorithm_image(XGBOOST),
+        model_data=best_model_artifacts(ctx, tune),
+        inference=INFERENCE,
+        approval_status=params.model_approval_status,
+        description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
+    )
+    gate = Gate(OBJECTIVE, best_objective(tune), params.metric_threshold, higher_is_better=False)
+    return [prepare, tune, gate_step(gate, on_pass=[register], name="CheckMError")]
+
+
+USE_CASE = UseCase(
+    name="mnist-xgboost",
+    title="XGBoost multiclass classification of MNIST digits with hyperparameter tuning",
+    algorithm=XGBOOST.label,
+    dataset_name="MNIST (mnist.pkl.gz, 50,000/10,000/10,000 images)",
+    dataset=MNIST,
+    metric_threshold=0.1,
+    max_tuning_jobs=6,
+    build=build,
+)
