@@ -20,7 +20,6 @@ HYPERPARAMETERS = {
     "num_factors": 10,
     "predictor_type": "binary_classifier",
     "mini_batch_size": 200,
-    "epochs": 10,
 }
 # DG fact-machines: no CSV for Factorization Machines inference.
 INFERENCE = InferenceSpec(
