@@ -12,6 +12,10 @@ import sys
 SCRIPTS = {
     "abalone": "abalone",
     "evaluate_regression": "evaluate_regression",
+    "evaluate_pca": "evaluate_pca",
+    "mnist": "mnist",
+    "covtype": "covtype",
+    "wdbc": "wdbc",
 }
 
 USAGE = "usage: python3 CODE.zip SCRIPT [ARGS...]\nscripts: " + ", ".join(SCRIPTS)

@@ -6,7 +6,6 @@ measurements as read. A seeded shuffle makes the same input and seed give byte-i
 """
 
 import argparse
-import math
 import os
 from collections.abc import Sequence
 from fractions import Fraction
@@ -17,11 +16,11 @@ from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
 from shared.outputs import staged_outputs
+from shared.tabular import SPLITS, fraction, split_sizes
 
 SEX_CODES = ("F", "I", "M")  # one-hot column order
 MEASUREMENTS = ("length", "diameter", "height", "whole_weight", "shucked_weight", "viscera_weight", "shell_weight")
 FIELDS = ("sex", *MEASUREMENTS, "rings")
-SPLITS = ("train", "validation", "test")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -60,17 +59,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def fraction(text: str) -> Fraction:
-    """An exact fraction in (0, 1): floats would make e.g. floor(100 * 0.29) 28 instead of 29."""
-    try:
-        value = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text!r}")
-    return value
-
-
 def read_abalone_file(path: str) -> list[list[int | float]]:
     return [parse_row(cells, path, number) for number, cells in read_csv_rows(path)]
 
@@ -103,19 +91,6 @@ def parse_measurement(text: str) -> float:
     if value < 0:
         raise ValueError(f"negative value {text!r}")
     return value
-
-
-def split_sizes(total: int, train: Fraction, validation: Fraction, source: str) -> tuple[int, int, int]:
-    """Row counts of train, validation and test: floor for the first two, test gets the rest."""
-    train_rows = math.floor(total * train)
-    validation_rows = math.floor(total * validation)
-    sizes = (train_rows, validation_rows, total - train_rows - validation_rows)
-    if min(sizes) < 1:
-        counts = ", ".join(f"{split} {size}" for split, size in zip(SPLITS, sizes, strict=True))
-        raise InputError(
-            f"input too small: {total} rows give {counts}; every split needs at least one row", file=source
-        )
-    return sizes
 
 
 def format_row(values: list[int | float]) -> str:

@@ -6,12 +6,12 @@ so the model registry can attach it to the model package as model metrics.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pipelines.context import PipelineContext
 from pipelines.sdk import Join, JsonGet, MetricsSource, ModelMetrics, ProcessingStep, PropertyFile
-from pipelines.steps.processing import output_uri, processing_step
+from pipelines.steps.processing import input_path, output_path, output_uri, processing_step
 
 REPORT_FILE = "evaluation.json"
 REPORT_OUTPUT = "evaluation"
@@ -41,10 +41,11 @@ def evaluation_step(
     image: str,
     instance_type,
     inputs: Mapping[str, object],
-    arguments: Sequence[object] = (),
     name: str = "Evaluate",
 ) -> Evaluation:
+    """An evaluation script gets `--<input>-dir` for each input and `--output-dir` for its report."""
     report = PropertyFile(name="EvaluationReport", output_name=REPORT_OUTPUT, path=REPORT_FILE)
+    arguments = [part for input_name in inputs for part in (f"--{input_name}-dir", input_path(input_name))]
     step = processing_step(
         ctx,
         name,
@@ -53,7 +54,7 @@ def evaluation_step(
         instance_type=instance_type,
         inputs=inputs,
         outputs=[REPORT_OUTPUT],
-        arguments=arguments,
+        arguments=[*arguments, "--output-dir", output_path(REPORT_OUTPUT)],
         property_files=[report],
     )
     return Evaluation(step=step, report=report)

@@ -8,10 +8,11 @@ from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
 from pipelines.datasets import ABALONE
 from pipelines.parameters import StandardParameters
+from pipelines.recipes import register_if_passes
 from pipelines.steps.evaluation import evaluation_step
-from pipelines.steps.gate import Gate, gate_step
-from pipelines.steps.processing import input_path, output_path, output_uri, preprocess_step
-from pipelines.steps.register import InferenceSpec, register_step
+from pipelines.steps.gate import Gate
+from pipelines.steps.processing import output_uri, preprocess_step
+from pipelines.steps.register import InferenceSpec
 from pipelines.steps.training import channels_of, model_artifacts, training_step
 from pipelines.usecase import UseCase
 
@@ -47,27 +48,20 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         image=ctx.algorithm_image(XGBOOST),
         instance_type=params.processing_instance_type,
         inputs={"model": model_artifacts(train), "test": output_uri(prepare, "test")},
-        arguments=[
-            "--model-dir",
-            input_path("model"),
-            "--test-dir",
-            input_path("test"),
-            "--output-dir",
-            output_path("evaluation"),
-        ],  # fmt: skip
     )
-    register = register_step(
+    mse = Gate("MSE", evaluation.metric("regression_metrics.mse.value"), params.metric_threshold, False)
+    check = register_if_passes(
         ctx,
-        image=ctx.algorithm_image(XGBOOST),
-        model_data=model_artifacts(train),
-        inference=INFERENCE,
-        approval_status=params.model_approval_status,
+        params,
+        mse,
+        XGBOOST,
+        model_artifacts(train),
+        INFERENCE,
         description="XGBoost regression of abalone rings, gated on test-split MSE.",
+        gate_name="CheckMSE",
         model_metrics=evaluation.model_metrics(),
     )
-    mse = evaluation.metric("regression_metrics.mse.value")
-    gate = Gate("MSE", mse, params.metric_threshold, higher_is_better=False)
-    return [prepare, train, evaluation.step, gate_step(gate, on_pass=[register], name="CheckMSE")]
+    return [prepare, train, evaluation.step, check]
 
 
 USE_CASE = UseCase(

@@ -9,13 +9,12 @@ from pipelines.algorithms import LINEAR_LEARNER
 from pipelines.context import PipelineContext
 from pipelines.datasets import BREAST_CANCER
 from pipelines.parameters import StandardParameters
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.recipes import train_and_register
 from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
-from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE
+from pipelines.steps.training import RECORDIO, channels_of
 from pipelines.usecase import UseCase
 
-METRIC = "validation:binary_classification_accuracy"
 HYPERPARAMETERS = {
     "predictor_type": "binary_classifier",
     "feature_dim": 30,
@@ -29,26 +28,22 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
     prepare = preprocess_step(
         ctx, params, "wdbc", ("train", "validation", "test"), ["--format", "recordio", "--seed", "42"]
     )
-    train = training_step(
-        ctx,
-        "Train",
-        LINEAR_LEARNER,
-        HYPERPARAMETERS,
-        # NB22 shards the training data across instances; validation must be fully replicated (DG linear-learner).
-        channels_of(prepare, RECORDIO, "train", "validation", sharded=("train",)),
-        params.training_instance_type,
-        params.training_instance_count,
-    )
-    register = register_step(
-        ctx,
-        image=ctx.algorithm_image(LINEAR_LEARNER),
-        model_data=model_artifacts(train),
-        inference=LINEAR_MODEL_INFERENCE,
-        approval_status=params.model_approval_status,
-        description="Linear Learner breast cancer diagnosis (1 = malignant), gated on validation accuracy.",
-    )
-    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
-    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            LINEAR_LEARNER,
+            HYPERPARAMETERS,
+            # NB22 shards the training data across instances; validation must be fully replicated (DG linear-learner).
+            channels_of(prepare, RECORDIO, "train", "validation", sharded=("train",)),
+            metric="validation:binary_classification_accuracy",
+            higher_is_better=True,
+            inference=LINEAR_MODEL_INFERENCE,
+            description="Linear Learner breast cancer diagnosis (1 = malignant), gated on validation accuracy.",
+            gate_name="CheckAccuracy",
+        ),
+    ]
 
 
 USE_CASE = UseCase(

@@ -8,37 +8,32 @@ from pipelines.algorithms import KNN
 from pipelines.context import PipelineContext
 from pipelines.datasets import COVTYPE
 from pipelines.parameters import StandardParameters
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.recipes import train_and_register
 from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
-from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE
+from pipelines.steps.training import RECORDIO, channels_of
 from pipelines.usecase import UseCase
 
-METRIC = "test:accuracy"
 HYPERPARAMETERS = {"feature_dim": 54, "k": 10, "sample_size": 200000, "predictor_type": "classifier"}
 
 
 def build(ctx: PipelineContext, params: StandardParameters) -> list:
     prepare = preprocess_step(ctx, params, "covtype", ("train", "test"), ["--format", "recordio", "--seed", "0"])
-    train = training_step(
-        ctx,
-        "Train",
-        KNN,
-        HYPERPARAMETERS,
-        channels_of(prepare, RECORDIO, "train", "test"),
-        params.training_instance_type,
-        params.training_instance_count,
-    )
-    register = register_step(
-        ctx,
-        image=ctx.algorithm_image(KNN),
-        model_data=model_artifacts(train),
-        inference=LINEAR_MODEL_INFERENCE,
-        approval_status=params.model_approval_status,
-        description="k-NN (k=10) forest cover type classifier, gated on test accuracy.",
-    )
-    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
-    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            KNN,
+            HYPERPARAMETERS,
+            channels_of(prepare, RECORDIO, "train", "test"),
+            metric="test:accuracy",
+            higher_is_better=True,
+            inference=LINEAR_MODEL_INFERENCE,
+            description="k-NN (k=10) forest cover type classifier, gated on test accuracy.",
+            gate_name="CheckAccuracy",
+        ),
+    ]
 
 
 USE_CASE = UseCase(

@@ -8,13 +8,12 @@ from pipelines.algorithms import FACTORIZATION_MACHINES
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.recipes import train_and_register
 from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import InferenceSpec, register_step
-from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.steps.register import InferenceSpec
+from pipelines.steps.training import RECORDIO, channels_of
 from pipelines.usecase import UseCase
 
-METRIC = "test:binary_classification_accuracy"
 HYPERPARAMETERS = {
     "feature_dim": 784,
     "num_factors": 10,
@@ -33,25 +32,21 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         ctx, params, "mnist", ("train", "test"),
         ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"],
     )  # fmt: skip
-    train = training_step(
-        ctx,
-        "Train",
-        FACTORIZATION_MACHINES,
-        HYPERPARAMETERS,
-        channels_of(prepare, RECORDIO, "train", "test"),
-        params.training_instance_type,
-        params.training_instance_count,
-    )
-    register = register_step(
-        ctx,
-        image=ctx.algorithm_image(FACTORIZATION_MACHINES),
-        model_data=model_artifacts(train),
-        inference=INFERENCE,
-        approval_status=params.model_approval_status,
-        description="Factorization Machines: is this MNIST digit a 0? Gated on test accuracy.",
-    )
-    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
-    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckAccuracy")]
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            FACTORIZATION_MACHINES,
+            HYPERPARAMETERS,
+            channels_of(prepare, RECORDIO, "train", "test"),
+            metric="test:binary_classification_accuracy",
+            higher_is_better=True,
+            inference=INFERENCE,
+            description="Factorization Machines: is this MNIST digit a 0? Gated on test accuracy.",
+            gate_name="CheckAccuracy",
+        ),
+    ]
 
 
 USE_CASE = UseCase(

@@ -8,13 +8,12 @@ from pipelines.algorithms import LINEAR_LEARNER
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.recipes import train_and_register
 from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
-from pipelines.steps.training import RECORDIO, channels_of, final_metric, model_artifacts, training_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE
+from pipelines.steps.training import RECORDIO, channels_of
 from pipelines.usecase import UseCase
 
-METRIC = "validation:binary_f_beta"
 HYPERPARAMETERS = {"predictor_type": "binary_classifier", "feature_dim": 784, "mini_batch_size": 200}
 
 
@@ -23,25 +22,21 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         ctx, params, "mnist", ("train", "validation"),
         ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation"],
     )  # fmt: skip
-    train = training_step(
-        ctx,
-        "Train",
-        LINEAR_LEARNER,
-        HYPERPARAMETERS,
-        channels_of(prepare, RECORDIO, "train", "validation"),
-        params.training_instance_type,
-        params.training_instance_count,
-    )
-    register = register_step(
-        ctx,
-        image=ctx.algorithm_image(LINEAR_LEARNER),
-        model_data=model_artifacts(train),
-        inference=LINEAR_MODEL_INFERENCE,
-        approval_status=params.model_approval_status,
-        description="Linear Learner: is this MNIST digit a 0? Gated on validation:binary_f_beta.",
-    )
-    gate = Gate(METRIC, final_metric(train, METRIC), params.metric_threshold, higher_is_better=True)
-    return [prepare, train, gate_step(gate, on_pass=[register], name="CheckFBeta")]
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            LINEAR_LEARNER,
+            HYPERPARAMETERS,
+            channels_of(prepare, RECORDIO, "train", "validation"),
+            metric="validation:binary_f_beta",
+            higher_is_better=True,
+            inference=LINEAR_MODEL_INFERENCE,
+            description="Linear Learner: is this MNIST digit a 0? Gated on validation:binary_f_beta.",
+            gate_name="CheckFBeta",
+        ),
+    ]
 
 
 USE_CASE = UseCase(

@@ -14,11 +14,12 @@ from pipelines.algorithms import PCA
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
+from pipelines.recipes import register_if_passes
 from pipelines.steps.evaluation import evaluation_step
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.gate import Gate
 from pipelines.steps.model import model_step
-from pipelines.steps.processing import input_path, output_path, output_uri, preprocess_step
-from pipelines.steps.register import LINEAR_MODEL_INFERENCE, register_step
+from pipelines.steps.processing import SKLEARN_VERSION, output_uri, preprocess_step
+from pipelines.steps.register import LINEAR_MODEL_INFERENCE
 from pipelines.steps.training import RECORDIO, channels_of, model_artifacts, training_step
 from pipelines.steps.transform import transform_step
 from pipelines.usecase import UseCase
@@ -59,30 +60,24 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
     evaluation = evaluation_step(
         ctx,
         script="evaluate_pca",
-        image=ctx.image("sklearn", "1.9-0"),
+        image=ctx.image("sklearn", SKLEARN_VERSION),
         instance_type=params.processing_instance_type,
         inputs={"test": output_uri(prepare, "test"), "projections": project.properties.TransformOutput.S3OutputPath},
-        arguments=[
-            "--test-dir",
-            input_path("test"),
-            "--projections-dir",
-            input_path("projections"),
-            "--output-dir",
-            output_path("evaluation"),
-        ],  # fmt: skip
-    )
-    register = register_step(
-        ctx,
-        image=ctx.algorithm_image(PCA),
-        model_data=model_artifacts(train),
-        inference=LINEAR_MODEL_INFERENCE,
-        approval_status=params.model_approval_status,
-        description="PCA of MNIST images (50 components), gated on held-out explained variance.",
-        model_metrics=evaluation.model_metrics(),
     )
     ratio = evaluation.metric("pca_metrics.explained_variance_ratio.value")
-    gate = Gate("explained variance ratio", ratio, params.metric_threshold, higher_is_better=True)
-    return [prepare, train, model, project, evaluation.step, gate_step(gate, on_pass=[register], name="CheckVariance")]
+    variance = Gate("explained variance ratio", ratio, params.metric_threshold, higher_is_better=True)
+    check = register_if_passes(
+        ctx,
+        params,
+        variance,
+        PCA,
+        model_artifacts(train),
+        LINEAR_MODEL_INFERENCE,
+        description="PCA of MNIST images (50 components), gated on held-out explained variance.",
+        gate_name="CheckVariance",
+        model_metrics=evaluation.model_metrics(),
+    )
+    return [prepare, train, model, project, evaluation.step, check]
 
 
 USE_CASE = UseCase(

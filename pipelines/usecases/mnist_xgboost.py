@@ -8,10 +8,11 @@ from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
+from pipelines.recipes import register_if_passes
 from pipelines.sdk import ContinuousParameter, IntegerParameter
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.gate import Gate
 from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import InferenceSpec, register_step
+from pipelines.steps.register import InferenceSpec
 from pipelines.steps.training import channels_of
 from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 from pipelines.usecase import UseCase
@@ -50,16 +51,18 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         max_jobs=params.max_tuning_jobs,
         max_parallel_jobs=params.max_parallel_tuning_jobs,
     )
-    register = register_step(
+    merror = Gate(OBJECTIVE, best_objective(tune), params.metric_threshold, higher_is_better=False)
+    check = register_if_passes(
         ctx,
-        image=ctx.algorithm_image(XGBOOST),
-        model_data=best_model_artifacts(ctx, tune),
-        inference=INFERENCE,
-        approval_status=params.model_approval_status,
+        params,
+        merror,
+        XGBOOST,
+        best_model_artifacts(ctx, tune),
+        INFERENCE,
         description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
+        gate_name="CheckMError",
     )
-    gate = Gate(OBJECTIVE, best_objective(tune), params.metric_threshold, higher_is_better=False)
-    return [prepare, tune, gate_step(gate, on_pass=[register], name="CheckMError")]
+    return [prepare, tune, check]
 
 
 USE_CASE = UseCase(

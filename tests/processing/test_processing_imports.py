@@ -45,7 +45,10 @@ def test_dispatcher_table_names_existing_scripts_with_main():
         if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["SCRIPTS"]
     ]
     scripts = ast.literal_eval(table)
-    assert scripts == {"abalone": "abalone", "evaluate_regression": "evaluate_regression"}
+    # every script module at the root of processing/ is reachable from the dispatcher, and nothing else is
+    modules = {path.stem for path in PROCESSING.glob("*.py") if path.name != "__main__.py"}
+    assert scripts == {module: module for module in modules}
+    assert {"abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc"} <= modules
     for module in scripts.values():
         body = ast.parse((PROCESSING / f"{module}.py").read_text()).body
         assert any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in body)

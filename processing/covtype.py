@@ -1,0 +1,132 @@
+"""Preprocessing of the UCI covertype data set for the built-in k-NN algorithm (classification of 7 cover types).
+
+Input: covtype.data.gz (gzip) or covtype.data, or a folder of such files (read in name order): headerless CSV rows
+of 55 integers, 54 features (10 quantities, 4 wilderness-area and 40 soil-type indicators) then Cover_Type 1..7.
+Output: train/ and test/ (a seeded shuffle; floor(rows * --test-fraction) rows to test, the rest to train), as
+RecordIO-protobuf or CSV (no header, label first, integers as read). Labels become 0..6, class ids counted from 0:
+the convention of the built-in classifiers (XGBoost and Linear Learner require it) and of the k-NN example notebook;
+k-NN itself predicts the most frequent label value of the neighbours, so predictions come back as 0..6 too.
+
+The real file has 581,012 rows: a fast path checks each line with one regular expression and parses all of them
+with numpy; if a line fails it, a row-by-row pass finds and names the bad row and field.
+"""
+
+import argparse
+import gzip
+import os
+import re
+import zlib
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+from shared.cli import run
+from shared.errors import InputError
+from shared.inputs import list_input_files
+from shared.outputs import staged_outputs
+from shared.tabular import fraction, shuffled_splits, train_test_sizes, write_split
+
+FEATURES = (
+    "Elevation",
+    "Aspect",
+    "Slope",
+    "Horizontal_Distance_To_Hydrology",
+    "Vertical_Distance_To_Hydrology",
+    "Horizontal_Distance_To_Roadways",
+    "Hillshade_9am",
+    "Hillshade_Noon",
+    "Hillshade_3pm",
+    "Horizontal_Distance_To_Fire_Points",
+    *(f"Wilderness_Area{number}" for number in range(1, 5)),
+    *(f"Soil_Type{number}" for number in range(1, 41)),
+)
+LABEL = "Cover_Type"
+FIELDS = (*FEATURES, LABEL)
+CLASSES = range(1, 8)
+SPLITS = ("train", "test")
+MAX_DIGITS = 7  # |value| < 10**7 < 2**24: exact as the float32 of RecordIO
+_VALUE = rf"-?[0-9]{{1,{MAX_DIGITS}}}"
+FAST_ROW = re.compile(rf"(?:{_VALUE},){{{len(FEATURES)}}}[1-7]")
+INTEGER = re.compile(r"-?[0-9]+")
+
+
+def main(argv: Sequence[str]) -> int:
+    return run(_main, argv)
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    files = list_input_files(args.input)
+    rows = np.concatenate([read_covtype_file(path) for path in files])
+    features, labels = rows[:, : len(FEATURES)], rows[:, len(FEATURES)] - 1  # classes 1..7 -> 0..6
+    sizes = dict(zip(SPLITS, train_test_sizes(len(rows), args.test_fraction, source=args.input), strict=True))
+    indices = shuffled_splits(len(rows), sizes, args.seed)
+    with staged_outputs({split: os.path.join(args.output_dir, split) for split in SPLITS}) as staging:
+        for split in SPLITS:
+            write_split(staging[split], split, args.format, features[indices[split]], labels[indices[split]])
+    counts = ", ".join(f"{split} {size}" for split, size in sizes.items())
+    print(f"covtype: read {len(rows)} rows from {len(files)} file(s); wrote {counts} ({args.format})")
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="covtype", description=__doc__.splitlines()[0])
+    parser.add_argument("--input", required=True, help="covtype.data(.gz), or a folder of such files")
+    parser.add_argument("--output-dir", required=True, help="gets train/ and test/ subfolders")
+    parser.add_argument("--format", required=True, choices=("recordio", "csv"))
+    parser.add_argument("--test-fraction", type=fraction, default=Fraction("0.1"))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.seed < 0:
+        parser.error("--seed must not be negative")  # numpy's generators reject negative seeds
+    return args
+
+
+def read_covtype_file(path: str) -> np.ndarray:
+    """The file's rows as an int64 array (n, 55), labels still 1..7."""
+    lines = read_lines(path)
+    if all(FAST_ROW.fullmatch(line) for line in lines):
+        return np.loadtxt(lines, dtype=np.int64, delimiter=",", ndmin=2)
+    return np.array([parse_row(line, path, number) for number, line in enumerate(lines, start=1)], dtype=np.int64)
+
+
+def read_lines(path: str) -> list[str]:
+    """The text lines of a plain or gzip'd file, without trailing blank lines; no data rows is an InputError."""
+    with open(path, "rb") as file:
+        data = file.read()
+    if data[:2] == b"\x1f\x8b":  # gzip magic: decide by content, not by file name
+        try:
+            data = gzip.decompress(data)
+        except EOFError:
+            raise InputError("truncated gzip file (it ends before its end-of-stream marker)", file=path) from None
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError(f"not a valid gzip file: {exc}", file=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+    lines = text.replace("\r\n", "\n").split("\n")  # not splitlines(): see shared.inputs.read_csv_rows
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise InputError("no data rows", file=path)
+    return lines
+
+
+def parse_row(line: str, path: str, number: int) -> list[int]:
+    """One line -> 55 integers, or an InputError naming the row and field (the slow path)."""
+    cells = [cell.strip() for cell in line.split(",")]
+    if len(cells) != len(FIELDS):
+        raise InputError(f"expected {len(FIELDS)} fields, got {len(cells)}", file=path, row=number)
+    values = []
+    for field, cell in zip(FIELDS, cells, strict=True):
+        if not INTEGER.fullmatch(cell):
+            raise InputError(f"not an integer: {cell!r}", file=path, row=number, field=field)
+        value = int(cell)
+        if abs(value) >= 10**MAX_DIGITS:
+            message = f"out of range: {cell!r} (at most {MAX_DIGITS} digits)"
+            raise InputError(message, file=path, row=number, field=field)
+        values.append(value)
+    if values[-1] not in CLASSES:
+        raise InputError(f"cover type {cells[-1]!r} is outside 1..7", file=path, row=number, field=LABEL)
+    return values

@@ -1,0 +1,160 @@
+"""Splitting a data set and writing its splits as CSV, libsvm or RecordIO-protobuf files.
+
+Number formatting (CSV and libsvm) is deterministic and exact: integer arrays are written as integers, every other
+array as float32 (the precision the built-in algorithms read), each value as the shortest text that reads back to
+the same float32 ('0.5', '17.99', '1e-05'); integral values without a decimal point ('0', '1'), so that labels
+read '3', not '3.0'. Formatting is vectorized: each distinct value of a chunk of rows is formatted once.
+"""
+
+import argparse
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+
+import numpy as np
+
+from shared.errors import InputError
+
+SPLITS = ("train", "validation", "test")
+FORMATS = ("csv", "libsvm", "recordio")  # also the file extension
+CHUNK_ROWS = 2048  # rows formatted at once: bounds the memory of the text of MNIST-sized data
+
+
+def fraction(text: str) -> Fraction:
+    """An exact fraction in (0, 1), an argparse type: floats would make e.g. floor(100 * 0.29) 28 instead of 29."""
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text!r}")
+    return value
+
+
+def split_sizes(total: int, train: Fraction, validation: Fraction, source: str) -> tuple[int, int, int]:
+    """Row counts of train, validation and test: floor for the first two, test gets the rest."""
+    train_rows = math.floor(total * train)
+    validation_rows = math.floor(total * validation)
+    sizes = {"train": train_rows, "validation": validation_rows, "test": total - train_rows - validation_rows}
+    check_sizes(total, sizes, source)
+    return tuple(sizes.values())
+
+
+def train_test_sizes(total: int, test: Fraction, source: str) -> tuple[int, int]:
+    """Row counts of train and test: floor for test, train gets the rest."""
+    test_rows = math.floor(total * test)
+    sizes = {"train": total - test_rows, "test": test_rows}
+    check_sizes(total, sizes, source)
+    return tuple(sizes.values())
+
+
+def check_sizes(total: int, sizes: Mapping[str, int], source: str) -> None:
+    if min(sizes.values()) < 1:
+        counts = ", ".join(f"{split} {size}" for split, size in sizes.items())
+        raise InputError(
+            f"input too small: {total} rows give {counts}; every split needs at least one row", file=source
+        )
+
+
+def shuffled_splits(total: int, sizes: Mapping[str, int], seed: int) -> dict[str, np.ndarray]:
+    """Row indices of each split: a seeded permutation of all rows, cut in the order of `sizes`."""
+    assert sum(sizes.values()) == total, (sizes, total)
+    order = np.random.default_rng(seed).permutation(total)
+    splits, start = {}, 0
+    for split, size in sizes.items():
+        splits[split] = order[start : start + size]
+        start += size
+    return splits
+
+
+def write_split(folder: str, split: str, fmt: str, features: np.ndarray, labels: np.ndarray | None) -> str:
+    """Writes folder/<split>.<fmt> and returns its path. labels None: features only (no label column)."""
+    path = f"{folder}/{split}.{fmt}"
+    if fmt == "csv":
+        write_csv(path, features, labels)
+    elif fmt == "libsvm":
+        if labels is None:
+            raise ValueError("libsvm needs labels")  # the scripts' argument checks prevent this
+        write_libsvm(path, features, labels)
+    elif fmt == "recordio":
+        write_recordio(path, features, labels)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return path
+
+
+def write_csv(path: str, features: np.ndarray, labels: np.ndarray | None = None) -> None:
+    """No header; the label, if any, is the first column (the layout of the built-in algorithms' CSV input)."""
+    _write_lines(path, _csv_lines(features, labels))
+
+
+def write_libsvm(path: str, features: np.ndarray, labels: np.ndarray) -> None:
+    """`label 0:v0 1:v1 ...`: zero-based indices, and every feature, zeros included.
+
+    An omitted libsvm feature means "missing" to XGBoost, not 0: writing all of them makes a model trained on libsvm
+    see the same values as one given the CSV of the same rows.
+    """
+    _write_lines(path, _libsvm_lines(features, labels))
+
+
+def write_recordio(path: str, features: np.ndarray, labels: np.ndarray | None = None) -> None:
+    """Dense float32 RecordIO-protobuf records, labels as float32 (or none)."""
+    from shared.recordio import write_dense  # imported here, so that CSV and libsvm never depend on it
+
+    with open(path, "wb") as stream:
+        write_dense(stream, features, labels)  # converts to float32 itself
+
+
+def format_values(values: np.ndarray) -> np.ndarray:
+    """An object array of the same shape holding each value's text (see the module docstring)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iub":
+        formatter = _format_integer
+    else:
+        values = values.astype(np.float32) + np.float32(0)  # -0.0 + 0.0 is 0.0: one zero, written "0"
+        formatter = format_float32
+    unique = np.unique(values)  # np.unique(return_inverse=True) argsorts: several times slower than this
+    texts = np.array([formatter(value) for value in unique], dtype=object)
+    return texts[np.searchsorted(unique, values)]
+
+
+def format_float32(value) -> str:
+    """The shortest text that reads back to the same float32; integral values without '.0'."""
+    value = np.float32(value)
+    if value == 0 or 1e-4 <= abs(value) < 1e16:
+        return np.format_float_positional(value, unique=True, trim="-")
+    return np.format_float_scientific(value, unique=True, trim="-")
+
+
+def _format_integer(value) -> str:
+    return str(int(value))
+
+
+def _chunks(count: int) -> Iterator[slice]:
+    for start in range(0, count, CHUNK_ROWS):
+        yield slice(start, min(start + CHUNK_ROWS, count))
+
+
+def _csv_lines(features: np.ndarray, labels: np.ndarray | None) -> Iterator[list[str]]:
+    for rows in _chunks(len(features)):
+        cells = format_values(features[rows])
+        if labels is not None:
+            cells = np.concatenate([format_values(labels[rows])[:, np.newaxis], cells], axis=1)
+        yield [",".join(row) for row in cells.tolist()]
+
+
+def _libsvm_lines(features: np.ndarray, labels: np.ndarray) -> Iterator[list[str]]:
+    template = " ".join(f"{index}:%s" for index in range(features.shape[1]))  # faster than joining "i:" + value
+    for rows in _chunks(len(features)):
+        label_texts = format_values(labels[rows]).tolist()
+        yield [
+            f"{label} {template % tuple(row)}"
+            for label, row in zip(label_texts, format_values(features[rows]).tolist(), strict=True)
+        ]
+
+
+def _write_lines(path: str, chunks: Iterator[list[str]]) -> None:
+    with open(path, "w", encoding="ascii", newline="\n") as file:
+        for lines in chunks:
+            if lines:
+                file.write("\n".join(lines) + "\n")
