@@ -215,38 +215,13 @@ def protobuf_int32(stream, record_class, sources, targets, as_lists: bool) -> No
 
 
 def protobuf_record_class():
-    """aialgs.data.Record built at run time from a FileDescriptorProto (as in tests/processing/test_recordio.py)."""
+    """aialgs.data.Record as a protobuf runtime class, the one the recordio tests cross-check against."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "processing"))
     try:
-        from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+        import protobuf_record
     except ImportError:
         sys.exit("protobuf is not installed: run this with the dev venv (.venv/bin/python)")
-    field = descriptor_pb2.FieldDescriptorProto
-    proto = descriptor_pb2.FileDescriptorProto(name="aialgs_record_bench.proto", package="aialgs.data", syntax="proto2")
-    for name, value_type in (("Float32Tensor", field.TYPE_FLOAT), ("Int32Tensor", field.TYPE_INT32)):
-        message = proto.message_type.add(name=name)
-        for number, (field_name, kind) in enumerate(
-            [("values", value_type), ("keys", field.TYPE_UINT64), ("shape", field.TYPE_UINT64)], start=1
-        ):
-            message.field.add(
-                name=field_name, number=number, type=kind, label=field.LABEL_REPEATED
-            ).options.packed = True
-    message = proto.message_type.add(name="Value")
-    message.oneof_decl.add(name="value")
-    for name, number, type_name in (("float32_tensor", 2, "Float32Tensor"), ("int32_tensor", 7, "Int32Tensor")):
-        message.field.add(name=name, number=number, type=field.TYPE_MESSAGE, label=field.LABEL_OPTIONAL,
-                          type_name=f".aialgs.data.{type_name}", oneof_index=0)  # fmt: skip
-    record = proto.message_type.add(name="Record")
-    for name, number in (("features", 1), ("label", 2)):
-        entry = record.nested_type.add(name=f"{name.capitalize()}Entry")
-        entry.options.map_entry = True
-        entry.field.add(name="key", number=1, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL)
-        entry.field.add(name="value", number=2, type=field.TYPE_MESSAGE, label=field.LABEL_OPTIONAL,
-                        type_name=".aialgs.data.Value")  # fmt: skip
-        record.field.add(name=name, number=number, type=field.TYPE_MESSAGE, label=field.LABEL_REPEATED,
-                         type_name=f".aialgs.data.Record.{entry.name}")  # fmt: skip
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(proto)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("aialgs.data.Record"))
+    return protobuf_record.record_class()
 
 
 if __name__ == "__main__":

@@ -8,15 +8,11 @@ measurements as read. A seeded shuffle makes the same input and seed give byte-i
 import argparse
 import os
 from collections.abc import Sequence
-from fractions import Fraction
 
-import numpy as np
 from shared.cli import run
-from shared.errors import InputError
-from shared.inputs import list_input_files, read_csv_rows
+from shared.inputs import field_parser, list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
-from shared.outputs import staged_outputs
-from shared.tabular import SPLITS, fraction, split_sizes
+from shared.tabular import SPLITS, fraction, parse_split_args, split_sizes, split_summary, write_shuffled_splits
 
 SEX_CODES = ("F", "I", "M")  # one-hot column order
 MEASUREMENTS = ("length", "diameter", "height", "whole_weight", "shucked_weight", "viscera_weight", "shell_weight")
@@ -31,16 +27,15 @@ def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     files = list_input_files(args.input)
     rows = [row for path in files for row in read_abalone_file(path)]
-    sizes = split_sizes(len(rows), args.train_fraction, args.validation_fraction, source=args.input)
-    order = np.random.default_rng(args.seed).permutation(len(rows)).tolist()
-    with staged_outputs({split: os.path.join(args.output_dir, split) for split in SPLITS}) as staging:
-        start = 0
-        for split, size in zip(SPLITS, sizes, strict=True):
-            lines = [format_row(rows[index]) for index in order[start : start + size]]
-            write_lines(os.path.join(staging[split], f"{split}.csv"), lines)
-            start += size
-    counts = ", ".join(f"{split} {size}" for split, size in zip(SPLITS, sizes, strict=True))
-    print(f"abalone: read {len(rows)} rows from {len(files)} file(s); wrote {counts}")
+    counts = split_sizes(len(rows), args.train_fraction, args.validation_fraction, source=args.input)
+    sizes = dict(zip(SPLITS, counts, strict=True))
+
+    def write(folder: str, split: str, indices) -> None:
+        # Not write_split: these rows are Python floats, written exactly as read (see format_row), not as float32.
+        write_lines(os.path.join(folder, f"{split}.csv"), [format_row(rows[index]) for index in indices.tolist()])
+
+    write_shuffled_splits(args.output_dir, sizes, args.seed, write)
+    print(split_summary("abalone", len(rows), len(files), sizes))
     return 0
 
 
@@ -48,15 +43,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="abalone", description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, help="raw abalone CSV file, or a folder of them")
     parser.add_argument("--output-dir", required=True, help="gets train/, validation/ and test/ subfolders")
-    parser.add_argument("--train-fraction", type=fraction, default=Fraction("0.7"))
-    parser.add_argument("--validation-fraction", type=fraction, default=Fraction("0.15"))
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
-    if args.train_fraction + args.validation_fraction >= 1:
-        parser.error("--train-fraction plus --validation-fraction must be below 1, leaving rows for test")
-    if args.seed < 0:
-        parser.error("--seed must not be negative")  # numpy's generators reject negative seeds
-    return args
+    return parse_split_args(parser, argv, train=fraction("0.7"), validation=fraction("0.15"), seed=42)
 
 
 def read_abalone_file(path: str) -> list[list[int | float]]:
@@ -65,16 +52,7 @@ def read_abalone_file(path: str) -> list[list[int | float]]:
 
 def parse_row(cells: list[str], path: str, number: int) -> list[int | float]:
     """One raw row -> output values: rings, one-hot F/I/M, measurements."""
-    if len(cells) != len(FIELDS):
-        raise InputError(f"expected {len(FIELDS)} fields, got {len(cells)}", file=path, row=number)
-    values = dict(zip(FIELDS, cells, strict=True))
-
-    def parse(field, parse_fn):
-        try:
-            return parse_fn(values[field])
-        except ValueError as exc:
-            raise InputError(str(exc), file=path, row=number, field=field) from None
-
+    parse = field_parser(cells, FIELDS, path, number)
     one_hot = parse("sex", encode_sex)
     measurements = [parse(field, parse_measurement) for field in MEASUREMENTS]
     return [parse("rings", parse_count), *one_hot, *measurements]

@@ -13,18 +13,15 @@ with numpy; if a line fails it, a row-by-row pass finds and names the bad row an
 
 import argparse
 import gzip
-import os
 import re
 import zlib
 from collections.abc import Sequence
-from fractions import Fraction
 
 import numpy as np
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
-from shared.outputs import staged_outputs
-from shared.tabular import fraction, shuffled_splits, train_test_sizes, write_split
+from shared.tabular import fraction, parse_train_test_args, split_summary, train_test_sizes, write_shuffled_arrays
 
 FEATURES = (
     "Elevation",
@@ -60,12 +57,8 @@ def _main(argv: Sequence[str]) -> int:
     rows = np.concatenate([read_covtype_file(path) for path in files])
     features, labels = rows[:, : len(FEATURES)], rows[:, len(FEATURES)] - 1  # classes 1..7 -> 0..6
     sizes = dict(zip(SPLITS, train_test_sizes(len(rows), args.test_fraction, source=args.input), strict=True))
-    indices = shuffled_splits(len(rows), sizes, args.seed)
-    with staged_outputs({split: os.path.join(args.output_dir, split) for split in SPLITS}) as staging:
-        for split in SPLITS:
-            write_split(staging[split], split, args.format, features[indices[split]], labels[indices[split]])
-    counts = ", ".join(f"{split} {size}" for split, size in sizes.items())
-    print(f"covtype: read {len(rows)} rows from {len(files)} file(s); wrote {counts} ({args.format})")
+    write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels)
+    print(split_summary("covtype", len(rows), len(files), sizes, args.format))
     return 0
 
 
@@ -74,12 +67,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="covtype.data(.gz), or a folder of such files")
     parser.add_argument("--output-dir", required=True, help="gets train/ and test/ subfolders")
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
-    parser.add_argument("--test-fraction", type=fraction, default=Fraction("0.1"))
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    if args.seed < 0:
-        parser.error("--seed must not be negative")  # numpy's generators reject negative seeds
-    return args
+    return parse_train_test_args(parser, argv, test=fraction("0.1"), seed=0)
 
 
 def read_covtype_file(path: str) -> np.ndarray:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 from shared.cli import run
 from shared.errors import InputError
-from shared.inputs import list_input_files, read_csv_rows
+from shared.inputs import list_input_files, read_csv_rows, read_text
 from shared.numbers import parse_decimal
 from shared.outputs import staged_outputs
 
@@ -135,15 +135,8 @@ def read_projections(files: list[str]) -> tuple[np.ndarray, list[tuple[str, int]
 
 def read_lines(path: str) -> list[tuple[int, str]]:
     """(1-based line number, line) of the non-blank lines."""
-    try:
-        with open(path, encoding="utf-8-sig") as file:
-            text = file.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from exc
     # Not splitlines(): it also splits on form feeds etc., shifting line numbers.
-    return [(number, line) for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    return [(number, line) for number, line in enumerate(read_text(path).split("\n"), start=1) if line.strip()]
 
 
 def projections_of(line: str, path: str, number: int) -> list[tuple[str, list[float]]]:

@@ -7,17 +7,14 @@ RecordIO-protobuf or CSV (no header, label first). Label 1 for malignant (M), 0 
 """
 
 import argparse
-import os
 from collections.abc import Sequence
-from fractions import Fraction
 
 import numpy as np
 from shared.cli import run
 from shared.errors import InputError
-from shared.inputs import list_input_files, read_csv_rows
+from shared.inputs import field_parser, list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
-from shared.outputs import staged_outputs
-from shared.tabular import SPLITS, fraction, shuffled_splits, split_sizes, write_split
+from shared.tabular import SPLITS, fraction, parse_split_args, split_sizes, split_summary, write_shuffled_arrays
 
 MEASUREMENTS = (
     "radius",
@@ -49,12 +46,8 @@ def _main(argv: Sequence[str]) -> int:
     features = np.array([values for _, values in rows], dtype=np.float32)
     counts = split_sizes(len(rows), args.train_fraction, args.validation_fraction, source=args.input)
     sizes = dict(zip(SPLITS, counts, strict=True))
-    indices = shuffled_splits(len(rows), sizes, args.seed)
-    with staged_outputs({split: os.path.join(args.output_dir, split) for split in SPLITS}) as staging:
-        for split in SPLITS:
-            write_split(staging[split], split, args.format, features[indices[split]], labels[indices[split]])
-    counts = ", ".join(f"{split} {size}" for split, size in sizes.items())
-    print(f"wdbc: read {len(rows)} rows from {len(files)} file(s); wrote {counts} ({args.format})")
+    write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels)
+    print(split_summary("wdbc", len(rows), len(files), sizes, args.format))
     return 0
 
 
@@ -63,15 +56,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="wdbc.data or wdbc.csv, or a folder of such files")
     parser.add_argument("--output-dir", required=True, help="gets train/, validation/ and test/ subfolders")
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
-    parser.add_argument("--train-fraction", type=fraction, default=Fraction("0.8"))
-    parser.add_argument("--validation-fraction", type=fraction, default=Fraction("0.1"))
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
-    if args.train_fraction + args.validation_fraction >= 1:
-        parser.error("--train-fraction plus --validation-fraction must be below 1, leaving rows for test")
-    if args.seed < 0:
-        parser.error("--seed must not be negative")  # numpy's generators reject negative seeds
-    return args
+    return parse_split_args(parser, argv, train=fraction("0.8"), validation=fraction("0.1"), seed=42)
 
 
 def read_rows(files: Sequence[str]) -> list[tuple[float, list[float]]]:
@@ -91,16 +76,7 @@ def read_rows(files: Sequence[str]) -> list[tuple[float, list[float]]]:
 
 
 def parse_row(cells: list[str], path: str, number: int) -> tuple[int, float, list[float]]:
-    if len(cells) != len(FIELDS):
-        raise InputError(f"expected {len(FIELDS)} fields, got {len(cells)}", file=path, row=number)
-    values = dict(zip(FIELDS, cells, strict=True))
-
-    def parse(field, parse_fn):
-        try:
-            return parse_fn(values[field])
-        except ValueError as exc:
-            raise InputError(str(exc), file=path, row=number, field=field) from None
-
+    parse = field_parser(cells, FIELDS, path, number)
     return parse("id", parse_count), parse("diagnosis", encode_diagnosis), [parse(f, parse_feature) for f in FEATURES]
 
 

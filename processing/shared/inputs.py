@@ -1,8 +1,12 @@
-"""Finding a job's input files and reading their comma-separated rows."""
+"""Finding a job's input files and reading their text and comma-separated rows."""
 
 import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from shared.errors import InputError
+
+T = TypeVar("T")
 
 
 def list_input_files(path: str) -> list[str]:
@@ -27,17 +31,42 @@ def read_csv_rows(path: str) -> list[tuple[int, list[str]]]:
     rows is kept, so it fails the caller's field-count check instead of silently vanishing. No quoting: neither
     the raw data nor the XGBoost CSV format uses it.
     """
-    try:
-        # utf-8-sig: tolerate a byte-order mark from spreadsheet exports.
-        with open(path, encoding="utf-8-sig") as file:
-            text = file.read()
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from exc
-    lines = text.split("\n")  # not splitlines(): it also splits on form feeds etc., shifting row numbers
+    lines = read_text(path).split("\n")  # not splitlines(): it also splits on form feeds etc., shifting row numbers
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:
         raise InputError("no data rows", file=path)
     return [(number, [cell.strip() for cell in line.split(",")]) for number, line in enumerate(lines, start=1)]
+
+
+def read_text(path: str) -> str:
+    """The whole file as text; a file that cannot be read or is not UTF-8 is an InputError."""
+    try:
+        # utf-8-sig: tolerate a byte-order mark from spreadsheet exports.
+        with open(path, encoding="utf-8-sig") as file:
+            return file.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=path) from exc
+
+
+def field_parser(
+    cells: list[str], fields: Sequence[str], path: str, number: int
+) -> Callable[[str, Callable[[str], T]], T]:
+    """Checks a row's field count and returns parse(field, parse_fn) -> parse_fn(cell of that field).
+
+    A ValueError of parse_fn becomes an InputError naming the file, row and field, so that the parse functions
+    themselves need only say what is wrong with the text.
+    """
+    if len(cells) != len(fields):
+        raise InputError(f"expected {len(fields)} fields, got {len(cells)}", file=path, row=number)
+    values = dict(zip(fields, cells, strict=True))
+
+    def parse(field: str, parse_fn: Callable[[str], T]) -> T:
+        try:
+            return parse_fn(values[field])
+        except ValueError as exc:
+            raise InputError(str(exc), file=path, row=number, field=field) from None
+
+    return parse

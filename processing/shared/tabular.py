@@ -1,5 +1,8 @@
 """Splitting a data set and writing its splits as CSV, libsvm or RecordIO-protobuf files.
 
+The scripts that shuffle rows into splits (abalone, wdbc, covtype) share their split arguments and the
+shuffle-and-write step from here, so that the same fraction and seed mean the same rows in every one of them.
+
 Number formatting (CSV and libsvm) is deterministic and exact: integer arrays are written as integers, every other
 array as float32 (the precision the built-in algorithms read), each value as the shortest text that reads back to
 the same float32 ('0.5', '17.99', '1e-05'); integral values without a decimal point ('0', '1'), so that labels
@@ -8,12 +11,14 @@ read '3', not '3.0'. Formatting is vectorized: each distinct value of a chunk of
 
 import argparse
 import math
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
 import numpy as np
 
 from shared.errors import InputError
+from shared.outputs import staged_outputs
 
 SPLITS = ("train", "validation", "test")
 FORMATS = ("csv", "libsvm", "recordio")  # also the file extension
@@ -29,6 +34,40 @@ def fraction(text: str) -> Fraction:
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text!r}")
     return value
+
+
+def parse_split_args(
+    parser: argparse.ArgumentParser, argv: Sequence[str], *, train: Fraction, validation: Fraction, seed: int
+) -> argparse.Namespace:
+    """Adds --train-fraction, --validation-fraction (test gets the rest) and --seed with the script's defaults to
+    the script's parser, parses argv and checks what argparse cannot: that the two fractions leave rows for test.
+
+    Give the fraction defaults as fraction("0.7"), not Fraction("0.7"): argparse does not check defaults, so they
+    get the same check as the arguments. A failed check exits through parser.error, like argparse's own: usage,
+    `PROG: error: ...` and exit code 2.
+    """
+    parser.add_argument("--train-fraction", type=fraction, default=train)
+    parser.add_argument("--validation-fraction", type=fraction, default=validation)
+    parser.add_argument("--seed", type=int, default=seed)
+    args = parser.parse_args(argv)
+    if args.train_fraction + args.validation_fraction >= 1:
+        parser.error("--train-fraction plus --validation-fraction must be below 1, leaving rows for test")
+    return _check_seed(parser, args)
+
+
+def parse_train_test_args(
+    parser: argparse.ArgumentParser, argv: Sequence[str], *, test: Fraction, seed: int
+) -> argparse.Namespace:
+    """As parse_split_args, for a script without a validation split: --test-fraction (train gets the rest), --seed."""
+    parser.add_argument("--test-fraction", type=fraction, default=test)
+    parser.add_argument("--seed", type=int, default=seed)
+    return _check_seed(parser, parser.parse_args(argv))
+
+
+def _check_seed(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    if args.seed < 0:
+        parser.error("--seed must not be negative")  # numpy's generators reject negative seeds
+    return args
 
 
 def split_sizes(total: int, train: Fraction, validation: Fraction, source: str) -> tuple[int, int, int]:
@@ -50,10 +89,22 @@ def train_test_sizes(total: int, test: Fraction, source: str) -> tuple[int, int]
 
 def check_sizes(total: int, sizes: Mapping[str, int], source: str) -> None:
     if min(sizes.values()) < 1:
-        counts = ", ".join(f"{split} {size}" for split, size in sizes.items())
         raise InputError(
-            f"input too small: {total} rows give {counts}; every split needs at least one row", file=source
+            f"input too small: {total} rows give {split_counts(sizes)}; every split needs at least one row", file=source
         )
+
+
+def split_counts(sizes: Mapping[str, int]) -> str:
+    """'train 14, validation 3, test 3': the row counts as the messages show them."""
+    return ", ".join(f"{split} {size}" for split, size in sizes.items())
+
+
+def split_summary(script: str, rows: int, files: int, sizes: Mapping[str, int], fmt: str | None = None) -> str:
+    """The line a splitting script ends its job log with, e.g. 'wdbc: read 40 rows from 1 file(s); wrote train 32,
+    validation 4, test 4 (csv)'; fmt None (one fixed format, as abalone's CSV) leaves out the '(FORMAT)'.
+    """
+    written = split_counts(sizes) if fmt is None else f"{split_counts(sizes)} ({fmt})"
+    return f"{script}: read {rows} rows from {files} file(s); wrote {written}"
 
 
 def shuffled_splits(total: int, sizes: Mapping[str, int], seed: int) -> dict[str, np.ndarray]:
@@ -65,6 +116,31 @@ def shuffled_splits(total: int, sizes: Mapping[str, int], seed: int) -> dict[str
         splits[split] = order[start : start + size]
         start += size
     return splits
+
+
+def write_shuffled_splits(
+    output_dir: str, sizes: Mapping[str, int], seed: int, write: Callable[[str, str, np.ndarray], object]
+) -> None:
+    """Cuts a seeded shuffle of sum(sizes) rows into the splits (see shuffled_splits) and writes them all or nothing.
+
+    Calls write(folder, split, row_indices) for each split, folder being the split's staging folder: the files
+    reach OUTPUT_DIR/<split> only once every split is written (see shared.outputs.staged_outputs).
+    """
+    indices = shuffled_splits(sum(sizes.values()), sizes, seed)
+    with staged_outputs({split: os.path.join(output_dir, split) for split in sizes}) as staging:
+        for split, rows in indices.items():
+            write(staging[split], split, rows)
+
+
+def write_shuffled_arrays(
+    output_dir: str, sizes: Mapping[str, int], seed: int, fmt: str, features: np.ndarray, labels: np.ndarray
+) -> None:
+    """write_shuffled_splits of one row of features and labels per row index, each split as <split>.<fmt>."""
+
+    def write(folder: str, split: str, rows: np.ndarray) -> None:
+        write_split(folder, split, fmt, features[rows], labels[rows])
+
+    write_shuffled_splits(output_dir, sizes, seed, write)
 
 
 def write_split(folder: str, split: str, fmt: str, features: np.ndarray, labels: np.ndarray | None) -> str:

@@ -39,9 +39,27 @@ def write_abalone(path: Path, count: int, seed: int = 0) -> Path:
 def assert_input_error(result: subprocess.CompletedProcess, *fragments: str) -> str:
     """Exit code 2 and a single `error:` line on stderr containing every fragment; returns that line."""
     assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), lines[0]
+    return assert_error_line(result.stderr.strip().splitlines(), result.stderr, fragments)
+
+
+def assert_fails_in_process(code: int, capsys, output: Path, *fragments: str, prefix: str = "error: ") -> str:
+    """A script's main(), called in-process, returned 2, printed nothing on stdout and a single line starting with
+    prefix on stderr containing every fragment, and left nothing under output; returns that line.
+
+    Stricter than assert_input_error (no stripping of stderr), as the per-script `fails` helpers it replaces were.
+    """
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    line = assert_error_line(captured.err.splitlines(), captured.err, fragments, prefix)
+    assert files_under(output) == []
+    return line
+
+
+def assert_error_line(lines: list[str], stderr: str, fragments, prefix: str = "error: ") -> str:
+    """The checks of the two helpers above: exactly one line, starting with prefix, holding every fragment."""
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(prefix), stderr
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     return lines[0]

@@ -39,15 +39,6 @@ def decoded_splits(output: Path) -> dict[str, list[tuple]]:
     return {split: [decode(cells) for cells in read_split(output, split)] for split in SPLITS}
 
 
-@pytest.fixture
-def output(tmp_path) -> Path:
-    # SageMaker creates the output folders before the job starts.
-    folder = tmp_path / "output"
-    for split in SPLITS:
-        (folder / split).mkdir(parents=True)
-    return folder
-
-
 def test_outputs_hold_every_input_row_once_encoded_label_first(tmp_path, output):
     lines = abalone_lines(20)
     (tmp_path / "abalone.csv").write_text("\n".join(lines) + "\n")

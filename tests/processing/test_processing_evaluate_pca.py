@@ -12,7 +12,7 @@ from pathlib import Path
 import evaluate_pca
 import numpy as np
 import pytest
-from processing_testlib import REPO, assert_input_error, files_under
+from processing_testlib import REPO, assert_fails_in_process, assert_input_error, files_under
 
 ROWS = 300
 FEATURES = 12
@@ -98,12 +98,7 @@ def ratio_of(job: Path) -> float:
 
 def assert_fails(job: Path, capsys, *fragments: str) -> str:
     """Exit code 2, one `error:` line naming every fragment, and nothing in the output folder."""
-    code = evaluate(job)
-    captured = capsys.readouterr()
-    result = subprocess.CompletedProcess([], code, captured.out, captured.err)
-    line = assert_input_error(result, *fragments)
-    assert files_under(job / "output") == []
-    return line
+    return assert_fails_in_process(evaluate(job), capsys, job / "output", *fragments)
 
 
 # --- the metric ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import mnist
 import numpy as np
 import pytest
-from processing_testlib import assert_input_error, files_under, run_processing
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
 from recordio_reader import read_dense
 from shared.tabular import format_float32, format_values
 
@@ -97,15 +97,6 @@ def write_mnist(path: Path, data=None, encode=numpy2_pickle) -> Path:
 @pytest.fixture
 def source(tmp_path) -> Path:
     return write_mnist(tmp_path / "input" / "mnist.pkl.gz")
-
-
-@pytest.fixture
-def output(tmp_path) -> Path:
-    # SageMaker creates the output folders before the job starts.
-    folder = tmp_path / "output"
-    for split in SPLITS:
-        (folder / split).mkdir(parents=True)
-    return folder
 
 
 def run_mnist(source: Path, output: Path, *extra) -> int:
@@ -268,15 +259,9 @@ def test_the_job_entry_point_runs_it(source, output):
 
 def fails(capsys, source, output, *fragments, args=("--target", "multiclass", "--format", "csv")) -> str:
     """mnist.main() returns 2 with one `error:` line naming the file and each fragment, and writes nothing."""
-    assert run_mnist(source, output, *args) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {source}: "), captured.err
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    assert files_under(output) == []
-    return lines[0]
+    return assert_fails_in_process(
+        run_mnist(source, output, *args), capsys, output, *fragments, prefix=f"error: {source}: "
+    )
 
 
 def malicious_pickle(module: str, name: str, argument: str) -> bytes:

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import wdbc
-from processing_testlib import assert_input_error, files_under, run_processing
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
 from recordio_reader import read_dense
 from shared import tabular
 from shared.errors import InputError
@@ -40,14 +40,6 @@ def raw(line: str) -> tuple[float, np.ndarray]:
     """(label, float32 features) a raw line should become."""
     _, diagnosis, *values = line.split(",")
     return {"M": 1.0, "B": 0.0}[diagnosis], np.array([np.float32(value) for value in values], dtype=np.float32)
-
-
-@pytest.fixture
-def output(tmp_path) -> Path:
-    folder = tmp_path / "output"
-    for split in SPLITS:
-        (folder / split).mkdir(parents=True)
-    return folder
 
 
 def run_wdbc(source: Path, output: Path, *extra) -> int:
@@ -152,15 +144,7 @@ def test_the_job_entry_point_runs_it(tmp_path, output):
 
 
 def fails(capsys, source, output, *fragments, args=("--format", "csv")) -> str:
-    assert run_wdbc(source, output, *args) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), captured.err
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    assert files_under(output) == []
-    return lines[0]
+    return assert_fails_in_process(run_wdbc(source, output, *args), capsys, output, *fragments)
 
 
 def with_cell(index: int, value: str, line: str = REAL_ROW) -> str:
