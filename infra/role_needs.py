@@ -47,7 +47,8 @@ class RoleNeeds:
     def of(cls, pipelines: Iterable[CompiledPipeline], region: str) -> RoleNeeds:
         pipelines = list(pipelines)
         images = {image for pipeline in pipelines for image in pipeline.images()}
-        reads = {S3Read(p.use_case.dataset.bucket_name(region), p.use_case.dataset.key) for p in pipelines}
+        objects = {p.use_case.dataset.s3_object(region) for p in pipelines} - {None}
+        reads = {S3Read(bucket, key) for bucket, key in objects}
         return cls(
             step_types=frozenset(t for pipeline in pipelines for t in pipeline.step_types()),
             model_package_groups=tuple(sorted(p.name for p in pipelines if "RegisterModel" in p.step_types())),

@@ -17,7 +17,7 @@ APPROVAL_STATUSES = ("PendingManualApproval", "Approved", "Rejected")
 class ParameterDefaults:
     """What a use case declares; everything else about the standard parameters is shared."""
 
-    input_data_uri: str
+    input_data_uri: str | None  # None: the pipeline generates its data
     metric_threshold: float
     processing_instance_type: str = "ml.m5.large"
     training_instance_type: str = "ml.m5.xlarge"
@@ -38,7 +38,7 @@ class StandardParameters:
     processing_instance_type: ParameterString
     training_instance_type: ParameterString
     training_instance_count: ParameterInteger
-    input_data_uri: ParameterString
+    input_data_uri: ParameterString | None
     model_approval_status: ParameterString
     metric_threshold: ParameterFloat
     max_tuning_jobs: ParameterInteger | None = None
@@ -50,7 +50,9 @@ class StandardParameters:
             processing_instance_type=ParameterString("ProcessingInstanceType", defaults.processing_instance_type),
             training_instance_type=ParameterString("TrainingInstanceType", defaults.training_instance_type),
             training_instance_count=ParameterInteger("TrainingInstanceCount", defaults.training_instance_count),
-            input_data_uri=ParameterString("InputDataUri", defaults.input_data_uri),
+            input_data_uri=(
+                ParameterString("InputDataUri", defaults.input_data_uri) if defaults.input_data_uri else None
+            ),
             model_approval_status=ParameterString(
                 "ModelApprovalStatus", defaults.model_approval_status, enum_values=list(APPROVAL_STATUSES)
             ),
@@ -73,7 +75,7 @@ DESCRIPTIONS = {
     "ProcessingInstanceType": "Instance type of the processing, evaluation and batch transform jobs.",
     "TrainingInstanceType": "Instance type of the training (or tuning) jobs.",
     "TrainingInstanceCount": "Number of training instances (1 for algorithms that train on a single instance).",
-    "InputDataUri": "S3 URI of the raw dataset; the default is the public copy in the deployment region.",
+    "InputDataUri": "URI of the raw dataset (S3, or the publisher's HTTPS address); the default is the public copy.",
     "ModelApprovalStatus": "Status of the registered model package: PendingManualApproval, Approved or Rejected.",
     "MetricThreshold": "Quality gate: the model is registered only if its metric passes this threshold.",
     "MaxTuningJobs": "Training jobs the hyperparameter tuning job may run in all (Bayesian search).",

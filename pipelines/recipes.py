@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.parameters import StandardParameters
 from pipelines.sdk import ConditionStep, ModelMetrics
 from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.model import model_step
 from pipelines.steps.register import InferenceSpec, register_step
 from pipelines.steps.training import Channel, final_metric, model_artifacts, training_step
+from pipelines.steps.transform import transform_step
+from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 
 
 def register_if_passes(
@@ -23,8 +26,10 @@ def register_if_passes(
     description: str,
     gate_name: str,
     model_metrics: ModelMetrics | None = None,
+    then: Sequence[object] = (),
 ) -> ConditionStep:
-    """The quality gate with its two ends: register the model in the pipeline's group, or fail the execution."""
+    """The quality gate with its two ends: register the model in the pipeline's group (and run `then`, e.g. a
+    batch transform with the approved model), or fail the execution."""
     register = register_step(
         ctx,
         image=ctx.algorithm_image(algorithm),
@@ -34,7 +39,9 @@ def register_if_passes(
         description=description,
         model_metrics=model_metrics,
     )
-    return gate_step(gate, on_pass=[register], name=gate_name)
+    for step in then:
+        step.add_depends_on([register])
+    return gate_step(gate, on_pass=[register, *then], name=gate_name)
 
 
 def train_and_register(
@@ -48,11 +55,12 @@ def train_and_register(
     inference: InferenceSpec,
     description: str,
     gate_name: str,
+    step_name: str = "Train",
 ) -> list:
     """Train, then gate on a metric the algorithm itself emits (it must have the channel the metric needs)."""
     train = training_step(
         ctx,
-        "Train",
+        step_name,
         algorithm,
         hyperparameters,
         channels,
@@ -62,3 +70,57 @@ def train_and_register(
     gate = Gate(metric, final_metric(train, metric), params.metric_threshold, higher_is_better)
     model = model_artifacts(train)
     return [train, register_if_passes(ctx, params, gate, algorithm, model, inference, description, gate_name)]
+
+
+def tune_and_register(
+    ctx: PipelineContext,
+    params: StandardParameters,
+    algorithm: Algorithm,
+    static_hyperparameters: Mapping[str, object],
+    ranges: Mapping[str, object],
+    objective: str,
+    maximize: bool,
+    channels: Sequence[Channel],
+    inference: InferenceSpec,
+    description: str,
+    gate_name: str,
+    after_registration: Callable[[object], Sequence[object]] = lambda model_data: (),
+) -> list:
+    """Tune (job counts from the MaxTuningJobs parameters), then gate on the best job's objective and register its
+    model; `after_registration(model_data)` gives steps to run with that model once it is registered."""
+    tune = tuning_step(
+        ctx,
+        "Tune",
+        algorithm,
+        static_hyperparameters,
+        ranges,
+        objective_metric=objective,
+        maximize=maximize,
+        channels=channels,
+        instance_type=params.training_instance_type,
+        instance_count=params.training_instance_count,
+        max_jobs=params.max_tuning_jobs,
+        max_parallel_jobs=params.max_parallel_tuning_jobs,
+    )
+    gate = Gate(objective, best_objective(tune), params.metric_threshold, maximize)
+    best = best_model_artifacts(ctx, tune)
+    then = after_registration(best)
+    return [tune, register_if_passes(ctx, params, gate, algorithm, best, inference, description, gate_name, then=then)]
+
+
+def model_and_transform(
+    ctx: PipelineContext,
+    params: StandardParameters,
+    algorithm: Algorithm,
+    model_data,
+    data,
+    names: tuple[str, str],
+    accept: str = "application/jsonlines",
+) -> tuple[object, object]:
+    """A model from `model_data` and a batch transform of the CSV rows under `data` with it (JSON Lines out)."""
+    model = model_step(ctx, names[0], ctx.algorithm_image(algorithm), model_data)
+    transform = transform_step(
+        ctx, names[1], model, data, content_type="text/csv", accept=accept,
+        instance_type=params.processing_instance_type,
+    )  # fmt: skip
+    return model, transform

@@ -23,6 +23,36 @@ class PublicDataset:
     def uri(self, region: str) -> str:
         return f"s3://{self.bucket_name(region)}/{self.key}"
 
+    def s3_object(self, region: str) -> tuple[str, str] | None:
+        """(bucket, key) the execution role must read."""
+        return self.bucket_name(region), self.key
+
+
+@dataclass(frozen=True)
+class WebDataset:
+    """A dataset published on the web, not in S3: the processing step downloads it (so it runs with network
+    access) and verifies its checksum. The InputDataUri parameter may point to an S3 copy instead."""
+
+    url: str
+    sha256: str
+
+    def uri(self, region: str) -> str:
+        return self.url
+
+    def s3_object(self, region: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class GeneratedDataset:
+    """Data the processing step generates itself: the pipeline has no InputDataUri parameter."""
+
+    def uri(self, region: str) -> None:
+        return None
+
+    def s3_object(self, region: str) -> None:
+        return None
+
 
 @dataclass(frozen=True)
 class UseCase:
@@ -30,7 +60,7 @@ class UseCase:
     title: str
     algorithm: str
     dataset_name: str
-    dataset: PublicDataset
+    dataset: PublicDataset | WebDataset | GeneratedDataset
     metric_threshold: float
     build: Callable[[PipelineContext, StandardParameters], list]
     processing_instance_type: str = "ml.m5.large"

@@ -16,6 +16,13 @@ SCRIPTS = {
     "mnist": "mnist",
     "covtype": "covtype",
     "wdbc": "wdbc",
+    "deepar_synthetic": "deepar_synthetic",
+    "chicago": "chicago",
+    "nyc_taxi": "nyc_taxi",
+    "census": "census",
+    "census_components": "census_components",
+    "ipinsights_logins": "ipinsights_logins",
+    "movielens": "movielens",
 }
 
 USAGE = "usage: python3 CODE.zip SCRIPT [ARGS...]\nscripts: " + ", ".join(SCRIPTS)

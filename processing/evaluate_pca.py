@@ -23,16 +23,16 @@ Writes OUTPUT_DIR/evaluation.json with explained_variance_ratio, num_components 
 
 import argparse
 import json
-import math
 import os
 from collections.abc import Sequence
 
 import numpy as np
 from shared.cli import run
 from shared.errors import InputError
-from shared.inputs import list_input_files, read_csv_rows, read_text
+from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_decimal
 from shared.outputs import staged_outputs
+from shared.projections import read_projections
 
 REPORT_FILE = "evaluation.json"
 TRANSFORM_SUFFIX = ".out"  # batch transform output name: input file name + ".out"
@@ -57,7 +57,7 @@ def _main(argv: Sequence[str]) -> int:
         raise InputError(
             f"need at least {MIN_ROWS} test rows to measure variance, got {len(features)}", file=args.test_dir
         )
-    projections, projection_counts = read_projections(projection_files)
+    projections, projection_counts, _ = read_projections(projection_files)
     check_row_counts(test_counts, projection_counts, args.test_dir, args.projections_dir)
     ratio = explained_variance_ratio(features, projections, args.test_dir, args.projections_dir)
     report = pca_report(ratio, projections.shape[1], len(features))
@@ -108,89 +108,6 @@ def parse_cell(text: str, path: str, number: int, column: int) -> float:
         return parse_decimal(text)
     except ValueError as exc:
         raise InputError(str(exc), file=path, row=number, field=f"column {column}") from None
-
-
-def read_projections(files: list[str]) -> tuple[np.ndarray, list[tuple[str, int]]]:
-    """Projection matrix of all files, and each file's row count; every projection must be as long as the first."""
-    rows: list[list[float]] = []
-    counts = []
-    first = None  # (length, file) of the first projection
-    for path in files:
-        start = len(rows)
-        for number, line in read_lines(path):
-            for field, values in projections_of(line, path, number):
-                if first is None:
-                    first = (len(values), path)
-                if len(values) != first[0]:
-                    message = (
-                        f"expected {first[0]} values (as in the first projection, in {first[1]}), got {len(values)}"
-                    )
-                    raise InputError(message, file=path, row=number, field=field)
-                rows.append(values)
-        if len(rows) == start:
-            raise InputError("no projection rows", file=path)
-        counts.append((path, len(rows) - start))
-    return np.array(rows, dtype=np.float64), counts
-
-
-def read_lines(path: str) -> list[tuple[int, str]]:
-    """(1-based line number, line) of the non-blank lines."""
-    # Not splitlines(): it also splits on form feeds etc., shifting line numbers.
-    return [(number, line) for number, line in enumerate(read_text(path).split("\n"), start=1) if line.strip()]
-
-
-def projections_of(line: str, path: str, number: int) -> list[tuple[str, list[float]]]:
-    """(field name for messages, values) of each projection on one line, in either response layout."""
-    try:
-        record = json.loads(line)
-    except ValueError as exc:  # json.JSONDecodeError
-        raise InputError(f"not JSON ({exc})", file=path, row=number) from None
-    except RecursionError:
-        raise InputError("not JSON (nested too deeply)", file=path, row=number) from None
-    if isinstance(record, dict) and "projection" in record:
-        return [("projection", projection_values(record["projection"], "projection", path, number))]
-    if isinstance(record, dict) and "projections" in record:
-        items = record["projections"]
-        if not isinstance(items, list):
-            raise InputError(f"expected a list, got {json_type(items)}", file=path, row=number, field="projections")
-        found = []
-        for index, item in enumerate(items):
-            field = f"projections[{index}].projection"
-            if not isinstance(item, dict) or "projection" not in item:
-                message = f"expected an object with 'projection', got {json_type(item)}"
-                raise InputError(message, file=path, row=number, field=f"projections[{index}]")
-            found.append((field, projection_values(item["projection"], field, path, number)))
-        return found
-    message = "expected an object with 'projection' (or 'projections')"
-    raise InputError(f"{message}, got {json_type(record)}", file=path, row=number)
-
-
-def projection_values(values: object, field: str, path: str, number: int) -> list[float]:
-    if not isinstance(values, list):
-        raise InputError(f"expected a list of numbers, got {json_type(values)}", file=path, row=number, field=field)
-    if not values:
-        raise InputError("empty projection", file=path, row=number, field=field)
-    result = []
-    for position, value in enumerate(values, start=1):
-        # bool is an int subclass: true/false are not numbers here.
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            message = f"value {position} is not a number: {json.dumps(value)[:40]}"
-            raise InputError(message, file=path, row=number, field=field)
-        try:
-            number_value = float(value)  # OverflowError for integers beyond the float range
-        except OverflowError:
-            number_value = math.inf
-        if not math.isfinite(number_value):  # json.loads accepts NaN, Infinity and 1e999
-            raise InputError(f"value {position} is not finite: {value}", file=path, row=number, field=field)
-        result.append(number_value)
-    return result
-
-
-def json_type(value: object) -> str:
-    if isinstance(value, dict):
-        return "an object" + (f" with keys {sorted(value)[:5]}" if value else "")
-    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def check_row_counts(

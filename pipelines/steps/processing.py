@@ -79,6 +79,8 @@ def processing_step(
 
 def preprocess_step(ctx: PipelineContext, params, script: str, splits: Sequence[str], arguments: Sequence[object] = ()):
     """The usual first step: a dataset script reads the InputDataUri parameter and writes one output per split."""
+    if params.input_data_uri is None:
+        return generate_step(ctx, params, script, splits, arguments)
     return processing_step(
         ctx,
         "Preprocess",
@@ -87,6 +89,19 @@ def preprocess_step(ctx: PipelineContext, params, script: str, splits: Sequence[
         inputs={"raw": params.input_data_uri},
         outputs=splits,
         arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
+    )
+
+
+def generate_step(ctx: PipelineContext, params, script: str, splits: Sequence[str], arguments: Sequence[object] = ()):
+    """A first step that generates its dataset (seeded) instead of reading one."""
+    return processing_step(
+        ctx,
+        "Generate",
+        script=script,
+        instance_type=params.processing_instance_type,
+        inputs={},
+        outputs=splits,
+        arguments=["--output-dir", OUTPUT_ROOT, *arguments],
     )
 
 

@@ -27,6 +27,13 @@ LINEAR_MODEL_INFERENCE = InferenceSpec(
 )
 
 
+# DeepAR: JSON in real time, JSON Lines in batch transform (DG deepar-in-formats).
+DEEPAR_INFERENCE = InferenceSpec(
+    content_types=("application/json", "application/jsonlines"),
+    response_types=("application/json", "application/jsonlines"),
+)
+
+
 def register_step(
     ctx: PipelineContext,
     image: str,

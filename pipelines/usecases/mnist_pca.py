@@ -14,14 +14,12 @@ from pipelines.algorithms import PCA
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
-from pipelines.recipes import register_if_passes
+from pipelines.recipes import model_and_transform, register_if_passes
 from pipelines.steps.evaluation import evaluation_step
 from pipelines.steps.gate import Gate
-from pipelines.steps.model import model_step
 from pipelines.steps.processing import SKLEARN_VERSION, output_uri, preprocess_step
 from pipelines.steps.register import LINEAR_MODEL_INFERENCE
 from pipelines.steps.training import RECORDIO, channels_of, model_artifacts, training_step
-from pipelines.steps.transform import transform_step
 from pipelines.usecase import UseCase
 
 HYPERPARAMETERS = {
@@ -47,15 +45,8 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         params.training_instance_type,
         params.training_instance_count,
     )
-    model = model_step(ctx, "CreateModel", ctx.algorithm_image(PCA), model_artifacts(train))
-    project = transform_step(
-        ctx,
-        "ProjectTestImages",
-        model,
-        output_uri(prepare, "test"),
-        content_type="text/csv",
-        accept="application/jsonlines",
-        instance_type=params.processing_instance_type,
+    model, project = model_and_transform(
+        ctx, params, PCA, model_artifacts(train), output_uri(prepare, "test"), ("CreateModel", "ProjectTestImages")
     )
     evaluation = evaluation_step(
         ctx,

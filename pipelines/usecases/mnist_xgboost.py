@@ -8,13 +8,11 @@ from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
 from pipelines.datasets import MNIST
 from pipelines.parameters import StandardParameters
-from pipelines.recipes import register_if_passes
+from pipelines.recipes import tune_and_register
 from pipelines.sdk import ContinuousParameter, IntegerParameter
-from pipelines.steps.gate import Gate
 from pipelines.steps.processing import preprocess_step
 from pipelines.steps.register import InferenceSpec
 from pipelines.steps.training import channels_of
-from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 from pipelines.usecase import UseCase
 
 OBJECTIVE = "validation:merror"
@@ -37,32 +35,22 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         ctx, params, "mnist", ("train", "validation"),
         ["--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"],
     )  # fmt: skip
-    tune = tuning_step(
-        ctx,
-        "Tune",
-        XGBOOST,
-        STATIC_HYPERPARAMETERS,
-        RANGES,
-        objective_metric=OBJECTIVE,
-        maximize=False,
-        channels=channels_of(prepare, "text/libsvm", "train", "validation"),
-        instance_type=params.training_instance_type,
-        instance_count=params.training_instance_count,
-        max_jobs=params.max_tuning_jobs,
-        max_parallel_jobs=params.max_parallel_tuning_jobs,
-    )
-    merror = Gate(OBJECTIVE, best_objective(tune), params.metric_threshold, higher_is_better=False)
-    check = register_if_passes(
-        ctx,
-        params,
-        merror,
-        XGBOOST,
-        best_model_artifacts(ctx, tune),
-        INFERENCE,
-        description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
-        gate_name="CheckMError",
-    )
-    return [prepare, tune, check]
+    return [
+        prepare,
+        *tune_and_register(
+            ctx,
+            params,
+            XGBOOST,
+            STATIC_HYPERPARAMETERS,
+            RANGES,
+            objective=OBJECTIVE,
+            maximize=False,
+            channels=channels_of(prepare, "text/libsvm", "train", "validation"),
+            inference=INFERENCE,
+            description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
+            gate_name="CheckMError",
+        ),
+    ]
 
 
 USE_CASE = UseCase(

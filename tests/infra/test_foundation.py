@@ -111,16 +111,22 @@ def as_list(value):
 
 
 PIPELINES = [f"{PREFIX}-{use_case.name}" for use_case in USE_CASES]
-DATASET_KEYS = [
-    "datasets/image/MNIST/mnist.pkl.gz",
-    "datasets/tabular/breast_cancer/wdbc.csv",
-    "datasets/tabular/uci_abalone/abalone.csv",
-    "datasets/tabular/uci_covtype/covtype.data.gz",
-]
+EXAMPLES = "sagemaker-example-files-prod-us-east-1"
+DATASETS = sorted(
+    [
+        (EXAMPLES, "datasets/image/MNIST/mnist.pkl.gz"),
+        (EXAMPLES, "datasets/tabular/anomaly_benchmark_taxi/NAB_nyc_taxi.csv"),
+        (EXAMPLES, "datasets/tabular/breast_cancer/wdbc.csv"),
+        (EXAMPLES, "datasets/tabular/chicago_traffic/speed_camera_violations.csv"),
+        (EXAMPLES, "datasets/tabular/uci_abalone/abalone.csv"),
+        (EXAMPLES, "datasets/tabular/uci_covtype/covtype.data.gz"),
+        ("aws-ml-blog-sagemaker-census-segmentation", "Census_Data_for_SageMaker.csv"),
+    ]
+)  # generated data and the MovieLens download need no S3 read
 
 
 def test_role_statements_are_exactly_what_the_registered_pipelines_need(statements):
-    datasets = [f"{verb}PublicDataset{index}" for verb in ("List", "Read") for index in range(len(DATASET_KEYS))]
+    datasets = [f"{verb}PublicDataset{index}" for verb in ("List", "Read") for index in range(len(DATASETS))]
     assert sorted(statements) == sorted(
         [
             "ListDataBucket",
@@ -181,15 +187,16 @@ def test_pass_role_only_to_sagemaker(statements):
 
 
 def test_public_dataset_reads_are_exactly_the_default_inputs(statements):
-    reads, listings = [], []
-    for index in range(len(DATASET_KEYS)):
+    reads = []
+    for index in range(len(DATASETS)):
         read = statements[f"ReadPublicDataset{index}"]
         assert read["Action"] == "s3:GetObject"
-        reads.append(json.dumps(read["Resource"]))
-        listings.append(statements[f"ListPublicDataset{index}"]["Condition"]["StringLike"]["s3:prefix"][0])
-    assert sorted(listings) == DATASET_KEYS
-    for key in DATASET_KEYS:
-        assert any(r.endswith(f':s3:::sagemaker-example-files-prod-us-east-1/{key}"]]}}') for r in reads)
+        resource = "".join(part for part in read["Resource"]["Fn::Join"][1] if isinstance(part, str))
+        bucket, key = resource.split(":s3:::", 1)[1].split("/", 1)
+        listing = statements[f"ListPublicDataset{index}"]["Condition"]["StringLike"]["s3:prefix"]
+        assert listing == [key, f"{key}/*"]
+        reads.append((bucket, key))
+    assert sorted(reads) == DATASETS
 
 
 def test_processing_code_read_is_exactly_the_asset(statements):
@@ -201,9 +208,14 @@ def test_image_pull_is_scoped_to_the_algorithm_repositories(statements):
     repositories = sorted(json.dumps(r).split(":ecr:")[1][:-4] for r in statements["PullAlgorithmImages"]["Resource"])
     assert repositories == [
         "us-east-1:382416733822:repository/factorization-machines",
+        "us-east-1:382416733822:repository/ipinsights",
+        "us-east-1:382416733822:repository/kmeans",
         "us-east-1:382416733822:repository/knn",
         "us-east-1:382416733822:repository/linear-learner",
+        "us-east-1:382416733822:repository/object2vec",
         "us-east-1:382416733822:repository/pca",
+        "us-east-1:382416733822:repository/randomcutforest",
+        "us-east-1:522234722520:repository/forecasting-deepar",
         "us-east-1:683313688378:repository/sagemaker-scikit-learn",
         "us-east-1:683313688378:repository/sagemaker-xgboost",
     ]

@@ -1,5 +1,6 @@
 """Helpers for the processing tests: running the scripts as the job does, raw test data, result checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 PROCESSING = REPO / "processing"
 SEXES = ("M", "F", "I")
+# The columns of the Chicago Speed Camera Violations export, in its order (processing/chicago.py's input).
+CHICAGO_HEADER = (
+    "ADDRESS",
+    "CAMERA ID",
+    "VIOLATION DATE",
+    "VIOLATIONS",
+    "X COORDINATE",
+    "Y COORDINATE",
+    "LATITUDE",
+    "LONGITUDE",
+    "LOCATION",
+)
 
 
 def run_processing(*args, program: str = "processing") -> subprocess.CompletedProcess:
@@ -67,3 +80,18 @@ def assert_error_line(lines: list[str], stderr: str, fragments, prefix: str = "e
 
 def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if not path.is_dir())
+
+
+def read_series(path: Path) -> list[dict]:
+    """The records of a DeepAR JSON Lines file, which must be ASCII and end with a newline."""
+    text = path.read_text(encoding="ascii")
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.split("\n")[:-1]]
+
+
+def read_series_splits(output: Path) -> tuple[list[dict], list[dict]]:
+    """(train, test) records of a DeepAR script's output folder, which must hold train/train.json and test/test.json
+    and nothing else.
+    """
+    assert files_under(output) == [output / "test" / "test.json", output / "train" / "train.json"]
+    return read_series(output / "train" / "train.json"), read_series(output / "test" / "test.json")

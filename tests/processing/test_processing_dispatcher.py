@@ -4,7 +4,7 @@ import zipfile
 
 from processing_testlib import PROCESSING, files_under, run_processing, write_abalone
 
-SCRIPTS = ("abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc")
+SCRIPTS = ("abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc", "chicago", "movielens")
 
 
 def test_no_script_prints_usage_and_exits_2():

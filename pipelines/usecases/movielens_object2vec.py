@@ -1,0 +1,101 @@
+"""Use case 19: Object2Vec regression of MovieLens 100k ratings from (user, movie) pairs.
+
+Preprocess (the ml-100k zip, downloaded from GroupLens and checksum-verified, or read from an S3 copy given as
+InputDataUri; ua.base/ua.test -> JSON Lines {"in0": [user], "in1": [movie], "label": rating}, shuffled) -> Train ->
+if validation:mean_squared_error <= MetricThreshold: register, else fail. The data's licence allows research use
+only and no redistribution: the pipeline keeps its copies in the project's own encrypted bucket.
+"""
+
+from pipelines.algorithms import OBJECT2VEC
+from pipelines.context import PipelineContext
+from pipelines.datasets import MOVIELENS_100K
+from pipelines.parameters import StandardParameters
+from pipelines.recipes import train_and_register
+from pipelines.steps.processing import OUTPUT_ROOT, processing_step
+from pipelines.steps.register import InferenceSpec
+from pipelines.steps.training import channels_of
+from pipelines.usecase import UseCase
+
+# NB19's regression settings; ids are token ids, so the vocabularies are max id + 1 (users) and + 2 (movies).
+HYPERPARAMETERS = {
+    "_kvstore": "device",
+    "_num_gpus": "auto",
+    "_num_kv_servers": "auto",
+    "bucket_width": 0,
+    "early_stopping_patience": 3,
+    "early_stopping_tolerance": 0.01,
+    "enc0_cnn_filter_width": 3,
+    "enc0_layers": "auto",
+    "enc0_max_seq_len": 1,
+    "enc0_network": "pooled_embedding",
+    "enc0_token_embedding_dim": 300,
+    "enc0_vocab_size": 944,
+    "enc1_layers": "auto",
+    "enc1_max_seq_len": 1,
+    "enc1_network": "pooled_embedding",
+    "enc1_token_embedding_dim": 300,
+    "enc1_vocab_size": 1684,
+    "enc_dim": 1024,
+    "epochs": 20,
+    "learning_rate": 0.001,
+    "mini_batch_size": 64,
+    "mlp_activation": "tanh",
+    "mlp_dim": 256,
+    "mlp_layers": 1,
+    "num_classes": 2,
+    "optimizer": "adam",
+    "output_layer": "mean_squared_error",
+}
+INFERENCE = InferenceSpec(
+    content_types=("application/json", "application/jsonlines"),
+    response_types=("application/json", "application/jsonlines"),
+)
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = processing_step(
+        ctx,
+        "Preprocess",
+        script="movielens",
+        instance_type=params.processing_instance_type,
+        inputs={},
+        outputs=("train", "validation"),
+        arguments=[
+            "--source",
+            params.input_data_uri,
+            "--sha256",
+            MOVIELENS_100K.sha256,
+            "--output-dir",
+            OUTPUT_ROOT,
+            "--seed",
+            "0",
+        ],  # fmt: skip
+        network_isolation=False,  # it downloads the zip from GroupLens (or S3)
+    )
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            OBJECT2VEC,
+            HYPERPARAMETERS,
+            channels_of(prepare, "application/jsonlines", "train", "validation"),
+            metric="validation:mean_squared_error",
+            higher_is_better=False,
+            inference=INFERENCE,
+            description="Object2Vec regression of MovieLens 100k ratings, gated on validation MSE.",
+            gate_name="CheckMSE",
+        ),
+    ]
+
+
+USE_CASE = UseCase(
+    name="movielens-object2vec",
+    title="Object2Vec rating regression on MovieLens 100k",
+    algorithm=OBJECT2VEC.label,
+    dataset_name="MovieLens 100k (ml-100k.zip: 100,000 ratings, 943 users, 1,682 movies)",
+    dataset=MOVIELENS_100K,
+    metric_threshold=1.2,
+    training_instance_type="ml.m5.2xlarge",
+    build=build,
+)

@@ -1,0 +1,103 @@
+"""Synthetic seasonal time series for the built-in DeepAR algorithm, generated inside the processing step (no input).
+
+Each series i: level = 10 * U(0, 1), amplitude = (0.1 + 0.3 * U(0, 1)) * level, sigma = 0.05 * level and
+value_t = level + amplitude * sin(2 pi t / period) + sigma * N(0, 1) for t = 0 .. length - 1, drawn from
+np.random.default_rng(seed) (the example notebook's np.random.seed calls do not give the same numbers on new numpy;
+here the same seed gives byte-identical files). The series are written in a seeded shuffled order (DeepAR's
+documentation recommends shuffling), the same order in both files: DIR/test/test.json holds the full series,
+DIR/train/train.json each series without its last --prediction-length points; all start at --start. JSON
+formatting: see shared.series (floats as their shortest exact repr()).
+
+--freq is not stored in the files (DeepAR takes it as its time_freq hyperparameter); it is checked here so that the
+pipeline fails early on a value DeepAR would reject.
+"""
+
+import argparse
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from shared.cli import run
+from shared.series import format_start, parse_start, write_train_test
+
+# DeepAR's time_freq: an optional positive multiple, then M (month), W, D, H or min, e.g. "H", "5min", "2D".
+FREQ = re.compile(r"(?:[1-9][0-9]*)?(?:M|W|D|H|min)")
+
+
+def main(argv: Sequence[str]) -> int:
+    return run(_main, argv)
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    series = generate(args.seed, args.num_series, args.length, args.period)
+    write_train_test(args.output_dir, args.start, list(series), args.prediction_length)
+    print(
+        f"deepar_synthetic: wrote {args.num_series} series (seed {args.seed}, freq {args.freq}, start {args.start}): "
+        f"train {args.length - args.prediction_length} points each, test {args.length} points each"
+    )
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="deepar_synthetic", description=__doc__.splitlines()[0])
+    parser.add_argument("--output-dir", required=True, help="gets train/train.json and test/test.json")
+    parser.add_argument("--seed", type=non_negative, default=1)
+    parser.add_argument("--num-series", type=positive, default=200)
+    parser.add_argument("--length", type=positive, default=400, help="points of each full (test) series")
+    parser.add_argument("--freq", type=freq, default="H", help="DeepAR time_freq: M, W, D, H or min, e.g. 5min")
+    parser.add_argument("--period", type=positive, default=24, help="seasonal period, in points")
+    parser.add_argument("--prediction-length", type=positive, default=48, help="points held out of train")
+    # argparse passes string defaults through `type` too, so the default is checked and normalized as well.
+    parser.add_argument("--start", type=start, default="2016-01-01 00:00:00", help='e.g. "2016-01-01 00:00:00"')
+    args = parser.parse_args(argv)
+    if args.length <= args.prediction_length:
+        parser.error("--length must be greater than --prediction-length, leaving points to train on")
+    return args
+
+
+def positive(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def non_negative(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")  # numpy rejects negative seeds
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+
+
+def freq(text: str) -> str:
+    if not FREQ.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a DeepAR time_freq: {text!r} (expected M, W, D, H or min, e.g. 5min)")
+    return text
+
+
+def start(text: str) -> str:
+    """The start timestamp, normalized to 'YYYY-MM-DD HH:MM:SS' (strptime also accepts e.g. '2016-1-1 0:00:00')."""
+    try:
+        return format_start(parse_start(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'not a "YYYY-MM-DD HH:MM:SS" timestamp: {text!r}') from None
+
+
+def generate(seed: int, count: int, length: int, period: int) -> np.ndarray:
+    """(count, length) float64 series, rows already in their shuffled output order."""
+    rng = np.random.default_rng(seed)
+    level = 10 * rng.random(count)
+    amplitude = (0.1 + 0.3 * rng.random(count)) * level
+    sigma = 0.05 * level
+    noise = rng.standard_normal((count, length))
+    season = np.sin(2 * np.pi * np.arange(length) / period)
+    values = level[:, None] + amplitude[:, None] * season + sigma[:, None] * noise
+    return values[rng.permutation(count)]

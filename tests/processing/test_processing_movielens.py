@@ -1,0 +1,331 @@
+"""processing/movielens.py: ml-100k.zip (ua.base, ua.test) -> shuffled JSON Lines for Object2Vec.
+
+The zips are built in tmp_path in the real layout. https sources are served by a urllib opener installed for the
+test (no network); s3 sources by a fake boto3 module put in sys.modules (the image venv has no boto3).
+"""
+
+import hashlib
+import io
+import json
+import sys
+import types
+import urllib.error
+import urllib.request
+import urllib.response
+import zipfile
+from email.message import Message
+from pathlib import Path
+
+import movielens
+import numpy as np
+import pytest
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+
+URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
+
+
+@pytest.fixture
+def output_splits() -> tuple[str, ...]:
+    return ("train", "validation")
+
+
+def ratings(count: int, seed: int = 0) -> list[tuple[int, int, int, int]]:
+    rng = np.random.default_rng(seed)
+    return [
+        (int(rng.integers(1, 944)), int(rng.integers(1, 1683)), int(rng.integers(1, 6)), 874724710 + index)
+        for index in range(count)
+    ]
+
+
+def tsv(rows) -> str:
+    return "".join("\t".join(map(str, row)) + "\n" for row in rows)
+
+
+def make_zip(path: Path, members: dict[str, str | bytes]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ml-100k/README", "MovieLens 100K, a test stand-in\n")
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def ml100k(path: Path, train=None, validation=None) -> Path:
+    train = ratings(40, seed=1) if train is None else train
+    validation = ratings(12, seed=2) if validation is None else validation
+    return make_zip(path, {"ml-100k/ua.base": tsv(train), "ml-100k/ua.test": tsv(validation)})
+
+
+def run_movielens(source, output, *args) -> int:
+    return movielens.main(["--source", str(source), "--output-dir", str(output), *map(str, args)])
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    text = path.read_text()
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def as_rows(records: list[dict]) -> list[tuple[int, int, int]]:
+    return [(record["in0"][0], record["in1"][0], record["label"]) for record in records]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_writes_every_rating_as_compact_json_lines(tmp_path, output, capsys):
+    train = ratings(40, seed=1) + [(943, 1682, 5, 893286638)]
+    validation = ratings(12, seed=2) + [(7, 1700, 1, 0)]
+    source = ml100k(tmp_path / "ml-100k.zip", train, validation)
+
+    assert run_movielens(source, output) == 0
+
+    assert files_under(output) == [output / "train" / "train.jsonl", output / "validation" / "validation.jsonl"]
+    for split, rows in (("train", train), ("validation", validation)):
+        text = (output / split / f"{split}.jsonl").read_text()
+        records = read_jsonl(output / split / f"{split}.jsonl")
+        assert sorted(as_rows(records)) == sorted((u, i, r) for u, i, r, _ in rows)
+        assert text == "".join(json.dumps(record, separators=(",", ":")) + "\n" for record in records)
+        assert all(list(record) == ["in0", "in1", "label"] and type(record["label"]) is int for record in records)
+    assert capsys.readouterr().out == (
+        f"movielens: read {source}; wrote train 41, validation 13 (jsonl); "
+        "vocabulary sizes: users 944 (max user id + 1), items 1701 (max item id + 1)\n"
+    )
+
+
+def test_shuffle_is_seeded(tmp_path):
+    source = ml100k(tmp_path / "ml-100k.zip", ratings(200, seed=1), ratings(50, seed=2))
+    outputs = {}
+    for name, seed in (("a", 0), ("b", 0), ("c", 1)):
+        assert run_movielens(source, tmp_path / name, "--seed", seed) == 0
+        outputs[name] = [(tmp_path / name / s / f"{s}.jsonl").read_bytes() for s in ("train", "validation")]
+    assert outputs["a"] == outputs["b"]
+    assert outputs["a"][0] != outputs["c"][0]
+    read_order = [(u, i, r) for u, i, r, _ in ratings(200, seed=1)]
+    assert as_rows(read_jsonl(tmp_path / "a" / "train" / "train.jsonl")) != read_order  # shuffled, not as read
+
+
+def test_folder_source_and_checksum_of_a_local_file(tmp_path, output):
+    source = ml100k(tmp_path / "data" / "ml-100k.zip")
+    assert run_movielens(tmp_path / "data", output, "--sha256", sha256(source).upper()) == 0
+    assert len(read_jsonl(output / "train" / "train.jsonl")) == 40
+
+
+def test_checksum_mismatch_names_expected_and_actual(tmp_path, output, capsys):
+    source = ml100k(tmp_path / "ml-100k.zip")
+    wrong = "0" * 64
+    code = run_movielens(source, output, "--sha256", wrong)
+    assert_fails_in_process(code, capsys, output, f"error: {source}: checksum mismatch", wrong, sha256(source))
+
+
+# --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
+
+
+class FakeHTTPS(urllib.request.BaseHandler):
+    handler_order = 100  # before urllib's own HTTPSHandler (500): the network is never tried
+
+    def __init__(self, routes: dict[str, bytes | int]):
+        self.routes = routes
+        self.requested: list[str] = []
+
+    def https_open(self, request):
+        url = request.full_url
+        self.requested.append(url)
+        body = self.routes.get(url, 404)
+        if isinstance(body, int):
+            raise urllib.error.HTTPError(url, body, "Not Found", Message(), io.BytesIO(b""))
+        response = urllib.response.addinfourl(io.BytesIO(body), Message(), url, 200)
+        response.msg = "OK"  # what urllib's HTTPErrorProcessor reads of a real response
+        return response
+
+
+@pytest.fixture
+def https(monkeypatch):
+    """Serves routes (url -> bytes or an HTTP status) to urllib.request.urlopen; any other https URL gives 404."""
+    handler = FakeHTTPS({})
+    monkeypatch.setattr(urllib.request, "_opener", urllib.request.build_opener(handler))
+    return handler
+
+
+def test_https_download_is_verified_and_deleted(tmp_path, output, https):
+    source = ml100k(tmp_path / "served.zip")
+    https.routes[URL] = source.read_bytes()
+    work = tmp_path / "work"
+    work.mkdir()
+
+    assert run_movielens(URL, output, "--sha256", sha256(source), "--work-dir", work) == 0
+
+    assert https.requested == [URL]
+    assert len(read_jsonl(output / "validation" / "validation.jsonl")) == 12
+    assert list(work.iterdir()) == []  # the download is gone
+
+
+def test_https_checksum_mismatch_fails(tmp_path, output, capsys, https):
+    source = ml100k(tmp_path / "served.zip")
+    https.routes[URL] = source.read_bytes() + b"tampered"
+    code = run_movielens(URL, output, "--sha256", sha256(source))
+    actual = hashlib.sha256(https.routes[URL]).hexdigest()
+    assert_fails_in_process(code, capsys, output, f"error: {URL}: checksum mismatch: expected sha256 {sha256(source)}",
+                            f"got {actual}")  # fmt: skip
+
+
+def test_https_error_fails(output, capsys, https):
+    code = run_movielens(URL, output, "--sha256", "a" * 64)
+    assert_fails_in_process(code, capsys, output, f"error: {URL}: download failed: HTTP 404")
+
+
+def test_https_needs_sha256(output, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run_movielens(URL, output)
+    assert exit_info.value.code == 2
+    assert "--sha256 is required for https sources" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fake_boto3(monkeypatch):
+    """A boto3 module whose S3 client copies files from a dict (bucket, key) -> local path."""
+    objects: dict[tuple[str, str], Path] = {}
+    calls = []
+
+    class Client:
+        def download_file(self, bucket, key, filename):
+            calls.append((bucket, key))
+            if (bucket, key) not in objects:
+                raise RuntimeError("An error occurred (404) when calling the HeadObject operation: Not Found")
+            Path(filename).write_bytes(objects[bucket, key].read_bytes())
+
+    module = types.ModuleType("boto3")
+    module.client = lambda service: Client() if service == "s3" else None
+    monkeypatch.setitem(sys.modules, "boto3", module)
+    return objects, calls
+
+
+def test_s3_source_with_and_without_checksum(tmp_path, output, fake_boto3):
+    objects, calls = fake_boto3
+    source = ml100k(tmp_path / "ml-100k.zip")
+    objects["bucket", "data/ml-100k.zip"] = source
+
+    assert run_movielens("s3://bucket/data/", output) == 0
+    assert run_movielens("s3://bucket/data/ml-100k.zip", tmp_path / "again", "--sha256", sha256(source)) == 0
+
+    assert calls == [("bucket", "data/ml-100k.zip")] * 2
+    assert (output / "train" / "train.jsonl").read_bytes() == (
+        tmp_path / "again" / "train" / "train.jsonl"
+    ).read_bytes()
+
+
+def test_s3_failure_and_checksum_mismatch(tmp_path, output, capsys, fake_boto3):
+    objects, _ = fake_boto3
+    objects["bucket", "ml-100k.zip"] = ml100k(tmp_path / "ml-100k.zip")
+    code = run_movielens("s3://bucket/missing.zip", output)
+    assert_fails_in_process(code, capsys, output, "error: s3://bucket/missing.zip: download of", "404")
+    code = run_movielens("s3://bucket/ml-100k.zip", output, "--sha256", "b" * 64)
+    assert_fails_in_process(code, capsys, output, "error: s3://bucket/ml-100k.zip: checksum mismatch")
+
+
+# --- bad input --------------------------------------------------------------------------------------------------
+
+
+def fails(capsys, source, output, *fragments) -> str:
+    return assert_fails_in_process(run_movielens(source, output), capsys, output, *fragments)
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "fragment"),
+    [
+        ("1\t2\t3", "row 3: expected 4 fields, got 3"),
+        ("1\t2\t3\t4\t5", "row 3: expected 4 fields, got 5"),
+        ("1 2 3 4", "row 3: expected 4 fields, got 1"),
+        ("u1\t2\t3\t4", "row 3: field 'user_id': not a number: 'u1'"),
+        ("1\t2.5\t3\t4", "row 3: field 'item_id': not a non-negative integer: '2.5'"),
+        ("-1\t2\t3\t4", "row 3: field 'user_id': not a non-negative integer: '-1'"),
+        ("99999999999\t2\t3\t4", "row 3: field 'user_id': id 99999999999 is larger than 2147483647"),
+        ("1\t2\t0\t4", "row 3: field 'rating': rating 0 is outside 1..5"),
+        ("1\t2\t6\t4", "row 3: field 'rating': rating 6 is outside 1..5"),
+        ("1\t2\t3.5\t4", "row 3: field 'rating': not a non-negative integer: '3.5'"),
+        ("1\t2\t3\tyesterday", "row 3: field 'timestamp': not a number"),
+        ("", "row 3: expected 4 fields, got 1"),
+    ],
+)
+@pytest.mark.parametrize("member", ["ml-100k/ua.base", "ml-100k/ua.test"])
+def test_bad_rows_fail_naming_member_row_and_field(tmp_path, output, capsys, member, bad_line, fragment):
+    good = tsv(ratings(4))
+    lines = good.splitlines()
+    members = {"ml-100k/ua.base": good, "ml-100k/ua.test": good}
+    members[member] = "\n".join([*lines[:2], bad_line, *lines[2:]]) + "\n"
+    source = make_zip(tmp_path / "ml-100k.zip", members)
+    fails(capsys, source, output, f"error: {source}:{member}: {fragment}")
+
+
+def test_valid_rows_off_the_fast_path_are_read(tmp_path, output):
+    source = make_zip(
+        tmp_path / "ml-100k.zip", {"ml-100k/ua.base": "007\t0042\t5\t1\r\n", "ml-100k/ua.test": "1\t2\t3\t4"}
+    )
+    assert run_movielens(source, output) == 0
+    assert as_rows(read_jsonl(output / "train" / "train.jsonl")) == [(7, 42, 5)]
+
+
+@pytest.mark.parametrize("member", ["ml-100k/ua.base", "ml-100k/ua.test"])
+def test_missing_or_empty_member_fails(tmp_path, output, capsys, member):
+    other = "ml-100k/ua.test" if member == "ml-100k/ua.base" else "ml-100k/ua.base"
+    source = make_zip(tmp_path / "ml-100k.zip", {other: tsv(ratings(3))})
+    fails(capsys, source, output, f"error: {source}: missing member '{member}'")
+    source = make_zip(tmp_path / "empty.zip", {other: tsv(ratings(3)), member: "\n\n"})
+    fails(capsys, source, output, f"error: {source}:{member}: no data rows")
+
+
+def test_non_ascii_member_fails(tmp_path, output, capsys):
+    source = make_zip(
+        tmp_path / "ml-100k.zip", {"ml-100k/ua.base": b"1\t2\t3\t4\n\xe9", "ml-100k/ua.test": "1\t2\t3\t4"}
+    )
+    fails(capsys, source, output, f"error: {source}:ml-100k/ua.base: not ASCII text (byte 8)")
+
+
+def test_corrupt_zips_fail(tmp_path, output, capsys):
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_bytes(b"PK\x03\x04 this is no zip")
+    fails(capsys, not_zip, output, f"error: {not_zip}: not a valid zip file")
+
+    good = ml100k(tmp_path / "ml-100k.zip", ratings(500), ratings(50))
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as archive:
+        info = archive.getinfo("ml-100k/ua.base")
+    body = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[body + info.compress_size // 2] ^= 0xFF  # damage the compressed data: a CRC or deflate error on read
+    corrupt = tmp_path / "corrupt.zip"
+    corrupt.write_bytes(bytes(data))
+    fails(capsys, corrupt, output, f"error: {corrupt}:ml-100k/ua.base: corrupt member")
+
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(good.read_bytes()[:-40])  # the central directory is cut off
+    fails(capsys, truncated, output, f"error: {truncated}: not a valid zip file")
+
+
+@pytest.mark.parametrize("uri", ["http://files.grouplens.org/ml-100k.zip", "file:///tmp/ml-100k.zip", "gs://b/k"])
+def test_unsupported_uri_schemes_fail(output, capsys, uri):
+    fails(capsys, uri, output, f"error: {uri}: unsupported URI scheme '{uri.split(':')[0]}'")
+
+
+def test_missing_local_source_fails(tmp_path, output, capsys):
+    fails(capsys, tmp_path / "nothing", output, f"error: {tmp_path / 'nothing'}: no such file or folder")
+    fails(capsys, tmp_path, output, f"error: {tmp_path}: folder has no ml-100k.zip")
+
+
+@pytest.mark.parametrize("arguments", [("--sha256", "abc"), ("--sha256", "g" * 64), ("--seed", "-1")])
+def test_bad_arguments_exit_2_without_output(tmp_path, output, capsys, arguments):
+    source = ml100k(tmp_path / "ml-100k.zip")
+    with pytest.raises(SystemExit) as exit_info:
+        run_movielens(source, output, *arguments)
+    assert exit_info.value.code == 2
+    assert "movielens: error:" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
+def test_bad_input_in_a_subprocess_gives_one_error_line_and_exit_2(tmp_path, output):
+    source = make_zip(tmp_path / "ml-100k.zip", {"ml-100k/ua.base": "1\t2\t9\t4\n", "ml-100k/ua.test": "1\t2\t3\t4"})
+    result = run_processing("movielens", "--source", source, "--output-dir", output)
+    if "unknown script 'movielens'" in result.stderr:
+        pytest.skip("movielens is not registered in processing/__main__.py yet")
+    assert_input_error(result, f"{source}:ml-100k/ua.base: row 1: field 'rating': rating 9 is outside 1..5")
+    assert files_under(output) == []
