@@ -8,6 +8,10 @@ from pipelines import placeholders
 from pipelines.sdk import ExecutionVariables, Join, PipelineSession, image_uris, pipeline_session
 
 
+class ImageUnavailableError(ValueError):
+    """The algorithm's image is not published in the deployment region."""
+
+
 @dataclass(frozen=True)
 class PipelineContext:
     """One pipeline being built for one deployment: names, deploy-time references and the recording session."""
@@ -42,8 +46,16 @@ class PipelineContext:
         )
 
     def image(self, framework: str, version: str = "1") -> str:
-        """The image URI of an AWS-provided image in the deployment region, resolved offline from the SDK's tables."""
-        return image_uris.retrieve(framework, self.region, version=version)
+        """The image URI of an AWS-provided image in the deployment region, resolved offline from the SDK's tables.
+        Some algorithms (LDA among them) are published in a few regions only: synth stops with a clear message
+        rather than emit a pipeline that cannot run."""
+        try:
+            return image_uris.retrieve(framework, self.region, version=version)
+        except ValueError as error:
+            raise ImageUnavailableError(
+                f"{self.pipeline_name}: no {framework}:{version} image in region {self.region} ({error}). "
+                f"Deploy to a region that has it, or leave the pipeline out of pipelines/registry.py."
+            ) from None
 
     def algorithm_image(self, algorithm) -> str:
         return self.image(algorithm.framework, algorithm.version)

@@ -19,3 +19,5 @@ MOVIELENS_100K = WebDataset(
     "https://files.grouplens.org/datasets/movielens/ml-100k.zip",
     sha256="50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229",
 )
+DBPEDIA = PublicDataset(_EXAMPLES, "datasets/text/dbpedia/dbpedia.tar.gz")
+TEXT8 = PublicDataset(_EXAMPLES, "datasets/text/text8/text8.gz")

@@ -23,6 +23,11 @@ SCRIPTS = {
     "census_components": "census_components",
     "ipinsights_logins": "ipinsights_logins",
     "movielens": "movielens",
+    "topic_documents": "topic_documents",
+    "lid176": "lid176",
+    "wmt": "wmt",
+    "dbpedia": "dbpedia",
+    "text8": "text8",
 }
 
 USAGE = "usage: python3 CODE.zip SCRIPT [ARGS...]\nscripts: " + ", ".join(SCRIPTS)

@@ -34,6 +34,13 @@ DEEPAR_INFERENCE = InferenceSpec(
 )
 
 
+# BlazingText: JSON in real time, JSON Lines in batch; content type and accept must be equal (DG blazingtext).
+BLAZINGTEXT_INFERENCE = InferenceSpec(
+    content_types=("application/json", "application/jsonlines"),
+    response_types=("application/json", "application/jsonlines"),
+)
+
+
 def register_step(
     ctx: PipelineContext,
     image: str,

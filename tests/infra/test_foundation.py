@@ -120,6 +120,8 @@ DATASETS = sorted(
         (EXAMPLES, "datasets/tabular/chicago_traffic/speed_camera_violations.csv"),
         (EXAMPLES, "datasets/tabular/uci_abalone/abalone.csv"),
         (EXAMPLES, "datasets/tabular/uci_covtype/covtype.data.gz"),
+        (EXAMPLES, "datasets/text/dbpedia/dbpedia.tar.gz"),
+        (EXAMPLES, "datasets/text/text8/text8.gz"),
         ("aws-ml-blog-sagemaker-census-segmentation", "Census_Data_for_SageMaker.csv"),
     ]
 )  # generated data and the MovieLens download need no S3 read
@@ -212,12 +214,15 @@ def test_image_pull_is_scoped_to_the_algorithm_repositories(statements):
         "us-east-1:382416733822:repository/kmeans",
         "us-east-1:382416733822:repository/knn",
         "us-east-1:382416733822:repository/linear-learner",
+        "us-east-1:382416733822:repository/ntm",
         "us-east-1:382416733822:repository/object2vec",
         "us-east-1:382416733822:repository/pca",
         "us-east-1:382416733822:repository/randomcutforest",
         "us-east-1:522234722520:repository/forecasting-deepar",
         "us-east-1:683313688378:repository/sagemaker-scikit-learn",
         "us-east-1:683313688378:repository/sagemaker-xgboost",
+        "us-east-1:766337827248:repository/lda",
+        "us-east-1:811284229777:repository/blazingtext",
     ]
 
 

@@ -1,0 +1,63 @@
+"""Use case 9: BlazingText word2vec (skip-gram with subword information) on text8.
+
+Preprocess (text8.gz -> the single line of tokens, validated) -> Train (`evaluation` on, so train:mean_rho, the
+Spearman correlation on WS-353, exists) -> if it is >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import BLAZINGTEXT
+from pipelines.context import PipelineContext
+from pipelines.datasets import TEXT8
+from pipelines.parameters import StandardParameters
+from pipelines.recipes import train_and_register
+from pipelines.steps.processing import preprocess_step
+from pipelines.steps.register import BLAZINGTEXT_INFERENCE
+from pipelines.steps.training import channels_of
+from pipelines.usecase import UseCase
+
+# NB09's values (batch_size only matters for batch_skipgram).
+HYPERPARAMETERS = {
+    "mode": "skipgram",
+    "epochs": 5,
+    "min_count": 5,
+    "sampling_threshold": 0.0001,
+    "learning_rate": 0.05,
+    "window_size": 5,
+    "vector_dim": 100,
+    "negative_samples": 5,
+    "subwords": "true",
+    "min_char": 3,
+    "max_char": 6,
+    "batch_size": 11,
+    "evaluation": "true",
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    prepare = preprocess_step(ctx, params, "text8", ("train",))
+    return [
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            BLAZINGTEXT,
+            HYPERPARAMETERS,
+            channels_of(prepare, "text/plain", "train"),  # word2vec takes the train channel only (DG blazingtext)
+            metric="train:mean_rho",
+            higher_is_better=True,
+            inference=BLAZINGTEXT_INFERENCE,
+            description="BlazingText skip-gram word vectors with subwords on text8, gated on WS-353 rho.",
+            gate_name="CheckRho",
+        ),
+    ]
+
+
+USE_CASE = UseCase(
+    name="text8-word2vec",
+    title="BlazingText word2vec with subwords on text8",
+    algorithm=BLAZINGTEXT.label,
+    dataset_name="text8 (Wikipedia, about 100 MB, one line of tokens)",
+    dataset=TEXT8,
+    metric_threshold=0.3,
+    training_instance_type="ml.c5.2xlarge",
+    build=build,
+)

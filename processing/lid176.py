@@ -1,0 +1,197 @@
+"""Packaging of the pretrained fastText language-id model (lid.176.bin) for BlazingText hosting (no training).
+
+Source (--source), one of:
+  https://...      downloaded with urllib, streamed into a temporary file (system temporary folder, deleted on exit).
+                   The pipeline's default is https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin
+                   (131,266,198 bytes).
+  s3://bucket/key  downloaded with boto3 (imported only then) into a temporary file.
+  a local path     the model file itself, read in place.
+Any other URI scheme (http, file, gs, ...) is refused.
+
+Checks, in this order, each failing the job (exit 2, one `error:` line, nothing written): the size in bytes (only if
+--size is given), the SHA-256 (--sha256, required; the message names expected and actual value), and that the file
+looks like a fastText model: a fastText .bin starts with the magic number 793712314 (0x2F4F16BA) as a
+little-endian int32, followed by the format version as a little-endian int32 (12 for lid.176.bin); the version is
+only reported, not checked.
+
+Output:
+  DIR/model/model.tar.gz                  gzip tar with exactly one member, `model.bin` at the archive root (the
+                                          layout BlazingText hosting loads), written deterministically: gzip mtime 0
+                                          and no file name in the gzip header, ustar member with mtime 0, uid/gid 0,
+                                          no user/group names, mode 0644, no directory entries.
+  DIR/verification/verification.json      {"verification": {"sha256": {"value": HEX}, "bytes": {"value": N},
+                                          "passed": {"value": 1}}}
+The pipeline's condition step reads verification.passed.value (JsonGet). Because any failed check fails this
+script instead of writing a file, a written verification.json always says passed 1; the gate is a second guard.
+"""
+
+import argparse
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+
+from shared.cli import run
+from shared.errors import InputError
+from shared.outputs import staged_outputs
+
+MAGIC = 793712314  # 0x2F4F16BA, fastText's FASTTEXT_FILEFORMAT_MAGIC_INT32
+HEADER = struct.Struct("<ii")  # magic, version
+MEMBER = "model.bin"
+ARCHIVE = "model.tar.gz"
+VERIFICATION = "verification.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+DOWNLOAD_TIMEOUT = 60  # seconds without data before a download fails
+CHUNK = 1 << 20
+COMPRESS_LEVEL = 6  # the model's floats hardly compress; level 9 costs time for nothing
+
+
+def main(argv: Sequence[str]) -> int:
+    return run(_main, argv)
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    with local_model(args.source) as path:
+        size, digest = size_and_sha256(path)
+        if args.size is not None and size != args.size:
+            raise InputError(f"size mismatch: expected {args.size} bytes, got {size}", file=args.source)
+        if digest != args.sha256:
+            raise InputError(f"checksum mismatch: expected sha256 {args.sha256}, got {digest}", file=args.source)
+        version = check_header(path, args.source)
+        outputs = {name: os.path.join(args.output_dir, name) for name in ("model", "verification")}
+        with staged_outputs(outputs) as staging:
+            write_archive(path, os.path.join(staging["model"], ARCHIVE))
+            write_verification(os.path.join(staging["verification"], VERIFICATION), digest, size)
+    print(
+        f"lid176: read {args.source} ({size} bytes, sha256 {digest}, fastText format version {version}); "
+        f"wrote model/{ARCHIVE} (member {MEMBER}) and verification/{VERIFICATION} (passed 1)"
+    )
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="lid176", description=__doc__.splitlines()[0])
+    parser.add_argument("--source", required=True, help="https:// URL, s3://bucket/key, or a local lid.176.bin")
+    parser.add_argument("--output-dir", required=True, help="gets model/ and verification/ subfolders")
+    parser.add_argument("--sha256", required=True, type=sha256_hex, help="expected SHA-256 of the model file")
+    parser.add_argument("--size", type=size_bytes, help="expected size of the model file in bytes")
+    return parser.parse_args(argv)
+
+
+def sha256_hex(text: str) -> str:
+    value = text.strip().lower()
+    if not _SHA256.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"not a SHA-256 (64 hex digits): {text!r}")
+    return value
+
+
+def size_bytes(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)
+
+
+@contextlib.contextmanager
+def local_model(source: str) -> Iterator[str]:
+    """The path of the model on local disk; a downloaded one is deleted on exit."""
+    scheme = source.split("://", 1)[0].lower() if "://" in source else None
+    if scheme is None:
+        if not os.path.isfile(source):
+            raise InputError("no such file", file=source)
+        yield source
+        return
+    if scheme not in ("https", "s3"):
+        raise InputError(f"unsupported URI scheme {scheme!r} (expected https://, s3:// or a local path)", file=source)
+    folder = tempfile.mkdtemp(prefix="lid176-")
+    try:
+        path = os.path.join(folder, MEMBER)
+        if scheme == "https":
+            download_https(source, path)
+        else:
+            download_s3(source, path)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def download_https(url: str, path: str) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response, open(path, "wb") as file:
+            shutil.copyfileobj(response, file, CHUNK)
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"download failed: HTTP {exc.code} {exc.reason}", file=url) from None
+    except urllib.error.URLError as exc:
+        raise InputError(f"download failed: {exc.reason}", file=url) from None
+    except (TimeoutError, ConnectionError) as exc:
+        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=url) from None
+
+
+def download_s3(uri: str, path: str) -> None:
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    if not bucket or not key or key.endswith("/"):
+        raise InputError("expected s3://bucket/key of the model file", file=uri)
+    try:
+        import boto3  # only S3 sources need it; the tests and local runs do without
+    except ImportError:
+        raise InputError("s3:// sources need boto3, which is not installed", file=uri) from None
+    try:
+        boto3.client("s3").download_file(bucket, key, path)
+    except Exception as exc:  # botocore's ClientError, NoCredentialsError, ...: all mean the download failed
+        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=uri) from None
+
+
+def size_and_sha256(path: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def check_header(path: str, source: str) -> int:
+    """The fastText format version; InputError unless the file starts with the fastText magic number."""
+    with open(path, "rb") as file:
+        head = file.read(HEADER.size)
+    if len(head) < HEADER.size:
+        raise InputError(f"not a fastText model: only {len(head)} bytes", file=source)
+    magic, version = HEADER.unpack(head)
+    if magic != MAGIC:
+        message = f"not a fastText model: starts with int32 {magic} (0x{magic & 0xFFFFFFFF:08X}), expected {MAGIC}"
+        raise InputError(message + " (0x2F4F16BA)", file=source)
+    return version
+
+
+def write_archive(model: str, path: str) -> None:
+    info = tarfile.TarInfo(MEMBER)
+    info.size = os.path.getsize(model)
+    info.mtime = 0
+    info.mode = 0o644
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    info.type = tarfile.REGTYPE
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=COMPRESS_LEVEL) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive,
+        open(model, "rb") as file,
+    ):
+        archive.addfile(info, file)
+
+
+def write_verification(path: str, digest: str, size: int) -> None:
+    document = {"verification": {"sha256": {"value": digest}, "bytes": {"value": size}, "passed": {"value": 1}}}
+    with open(path, "w", encoding="ascii", newline="\n") as file:
+        json.dump(document, file, indent=2)
+        file.write("\n")

@@ -1,0 +1,206 @@
+"""Preprocessing of the WMT17 English-German corpus (preprocessed, tokenized) for the built-in Seq2Seq algorithm.
+
+Input (--input, repeatable): folders holding the files below, or the files themselves; each file is found by its
+exact name, and every name may also come gzip-compressed with `.gz` appended (a `.gz` file is always read as gzip,
+any other as plain text; both forms of one name is an error):
+  corpus.tc.en, corpus.tc.de              training pairs (the WMT17 release ships them as corpus.tc.*.gz)
+  newstest2014.tc.en, newstest2014.tc.de  the dev set, the validation pairs
+Both files of a pair are UTF-8, one tokenized sentence per line, aligned line by line. Tokens are separated by
+spaces (U+0020 only; runs of spaces and a trailing \\r are ignored). --max-pairs N reads only the first N training
+lines of each language (0 = all); the dev set is always read whole. A line count mismatch between the two languages
+is found when one file ends before the other within what is read (so not beyond --max-pairs).
+
+A pair is skipped (and counted in the summary) when either side has no tokens or more than --max-length tokens.
+
+Vocabularies, one per language, from the kept training pairs: `<pad>` 0, `<unk>` 1, `<s>` 2, `</s>` 3, then the most
+frequent tokens, ties broken by token (code point order), up to --vocab-size entries in all. Literal `<pad>`, `<unk>`,
+`<s>` and `</s>` in the text are not counted again: they map to the special ids.
+
+Output:
+  DIR/vocab/vocab.src.json, DIR/vocab/vocab.trg.json   token -> id JSON objects (UTF-8), as Seq2Seq reads them
+  DIR/train/train.rec, DIR/validation/val.rec          RecordIO-protobuf, one record per kept pair
+Each record holds the source token ids as an Int32Tensor in features["values"] and the target ids in label["values"]
+(the developer guide's Seq2Seq input format, as its example's preprocessing writes it). Unknown tokens map to
+`<unk>` (1); no `<s>`/`</s>` are added: Seq2Seq adds them itself.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from itertools import zip_longest
+
+from shared.cli import run
+from shared.errors import InputError
+from shared.outputs import staged_outputs
+from shared.recordio import write_int32_sequences
+
+TRAIN = ("corpus.tc.en", "corpus.tc.de")
+DEV = ("newstest2014.tc.en", "newstest2014.tc.de")
+SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
+UNK = 1
+BATCH = 50_000  # pairs per write_int32_sequences call
+
+
+def main(argv: Sequence[str]) -> int:
+    return run(_main, argv)
+
+
+def _main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    train = [find_file(args.input, name) for name in TRAIN]
+    dev = [find_file(args.input, name) for name in DEV]
+
+    # Pass 1: token counts of the kept training pairs. Pass 2 reads the files again: the full corpus (~5.9M pairs)
+    # would not fit in memory as token lists.
+    counts = (Counter(), Counter())
+    train_stats = Stats()
+    for source, target in usable_pairs(train, args.max_pairs, args.max_length, train_stats):
+        counts[0].update(source)
+        counts[1].update(target)
+    if not train_stats.kept:
+        raise InputError(f"no usable pairs ({train_stats.describe()})", file=train[0])
+    vocabs = [build_vocab(count, args.vocab_size) for count in counts]
+
+    outputs = {name: os.path.join(args.output_dir, name) for name in ("train", "validation", "vocab")}
+    with staged_outputs(outputs) as staging:
+        for vocab, name in zip(vocabs, ("vocab.src.json", "vocab.trg.json"), strict=True):
+            write_vocab(os.path.join(staging["vocab"], name), vocab)
+        write_records(os.path.join(staging["train"], "train.rec"), train, args.max_pairs, args, vocabs, Stats())
+        dev_stats = Stats()
+        write_records(os.path.join(staging["validation"], "val.rec"), dev, 0, args, vocabs, dev_stats)
+        if not dev_stats.kept:
+            raise InputError(f"no usable pairs ({dev_stats.describe()})", file=dev[0])
+    print(
+        f"wmt: train {train_stats.describe()}; validation {dev_stats.describe()}; "
+        f"vocabulary sizes: source {len(vocabs[0])}, target {len(vocabs[1])} (max length {args.max_length})"
+    )
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="wmt", description=__doc__.splitlines()[0])
+    parser.add_argument("--input", required=True, action="append", help="folder or file (repeatable)")
+    parser.add_argument("--output-dir", required=True, help="gets train/, validation/ and vocab/ subfolders")
+    parser.add_argument("--max-pairs", type=int, default=0, help="training lines read per language (0 = all)")
+    parser.add_argument("--vocab-size", type=int, default=30000, help="entries per vocabulary, special tokens included")
+    parser.add_argument("--max-length", type=int, default=100, help="longest sentence kept, in tokens")
+    args = parser.parse_args(argv)
+    if args.max_pairs < 0:
+        parser.error("--max-pairs must not be negative")
+    if args.vocab_size <= len(SPECIALS):
+        parser.error(f"--vocab-size must be more than {len(SPECIALS)} (the special tokens)")
+    if args.max_length < 1:
+        parser.error("--max-length must be at least 1")
+    return args
+
+
+def find_file(inputs: Sequence[str], name: str) -> str:
+    """The one input file named NAME or NAME.gz, given directly or inside a given folder."""
+    found = []
+    for path in inputs:
+        if os.path.isdir(path):
+            found += [os.path.join(path, n) for n in (name, name + ".gz") if os.path.isfile(os.path.join(path, n))]
+        elif os.path.isfile(path):
+            if os.path.basename(path) in (name, name + ".gz"):
+                found.append(path)
+        else:
+            raise InputError("no such file or folder", file=path)
+    if not found:
+        raise InputError(f"no {name} or {name}.gz in the input", file=", ".join(inputs))
+    if len(found) > 1:
+        raise InputError(f"more than one {name}[.gz] in the input: {', '.join(found)}", file=", ".join(inputs))
+    return found[0]
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.read = self.kept = self.empty = self.too_long = 0
+
+    def describe(self) -> str:
+        return f"read {self.read} pairs, kept {self.kept}, skipped {self.empty} empty and {self.too_long} too long"
+
+
+def read_lines(path: str) -> Iterator[str]:
+    """The file's lines without line ends; a file that is not (gzip of) UTF-8 text is an InputError."""
+    try:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", newline="\n") as file:
+            for line in file:
+                yield line.rstrip("\r\n")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"corrupt gzip file: {exc}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=path) from None
+
+
+def read_pairs(paths: Sequence[str], limit: int) -> Iterator[tuple[str, str]]:
+    """Aligned (source line, target line) pairs, at most `limit` of them (0 = all)."""
+    source_path, target_path = paths
+    sources, targets = read_lines(source_path), read_lines(target_path)
+    count = 0
+    try:
+        for source, target in zip_longest(sources, targets):
+            if source is None or target is None:
+                rest = 1 + sum(1 for _ in (targets if source is None else sources))
+                counts = (count, count + rest) if source is None else (count + rest, count)
+                message = f"line count mismatch: {source_path} has {counts[0]} lines, {target_path} has {counts[1]}"
+                raise InputError(message)
+            count += 1
+            yield source, target
+            if count == limit:
+                return
+    finally:
+        sources.close()
+        targets.close()
+
+
+def tokens(line: str) -> list[str]:
+    return [token for token in line.split(" ") if token]
+
+
+def usable_pairs(paths: Sequence[str], limit: int, max_length: int, stats: Stats) -> Iterator[tuple[list, list]]:
+    for source_line, target_line in read_pairs(paths, limit):
+        stats.read += 1
+        source, target = tokens(source_line), tokens(target_line)
+        if not source or not target:
+            stats.empty += 1
+        elif len(source) > max_length or len(target) > max_length:
+            stats.too_long += 1
+        else:
+            stats.kept += 1
+            yield source, target
+
+
+def build_vocab(counts: Counter, size: int) -> dict[str, int]:
+    vocab = {token: index for index, token in enumerate(SPECIALS)}
+    ranked = sorted((item for item in counts.items() if item[0] not in vocab), key=lambda item: (-item[1], item[0]))
+    for token, _ in ranked[: size - len(SPECIALS)]:
+        vocab[token] = len(vocab)
+    return vocab
+
+
+def write_vocab(path: str, vocab: dict[str, int]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as file:
+        json.dump(vocab, file, ensure_ascii=False, indent=2)
+        file.write("\n")
+
+
+def write_records(path: str, paths, limit: int, args: argparse.Namespace, vocabs, stats: Stats) -> None:
+    source_vocab, target_vocab = vocabs
+    with open(path, "wb") as stream:
+        sources: list[list[int]] = []
+        targets: list[list[int]] = []
+        for source, target in usable_pairs(paths, limit, args.max_length, stats):
+            sources.append([source_vocab.get(token, UNK) for token in source])
+            targets.append([target_vocab.get(token, UNK) for token in target])
+            if len(sources) == BATCH:
+                write_int32_sequences(stream, sources, targets)
+                sources, targets = [], []
+        if sources:
+            write_int32_sequences(stream, sources, targets)

@@ -1,0 +1,250 @@
+"""processing/lid176.py: the pretrained fastText lid.176.bin -> model/model.tar.gz for BlazingText hosting.
+
+The model is a small stand-in with the fastText header. https sources are served by a urllib opener installed for
+the test (no network); s3 sources by a fake boto3 module put in sys.modules.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import struct
+import sys
+import tarfile
+import types
+import urllib.error
+import urllib.request
+import urllib.response
+from email.message import Message
+from pathlib import Path
+
+import lid176
+import pytest
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+
+URL = "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin"
+MODEL = struct.pack("<ii", 793712314, 12) + bytes(range(256)) * 40
+
+
+@pytest.fixture
+def output_splits() -> tuple[str, ...]:
+    return ("model", "verification")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_model(path: Path, data: bytes = MODEL) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def run_lid176(source, output, *args, data: bytes = MODEL) -> int:
+    if not any(str(arg) == "--sha256" for arg in args):
+        args = ("--sha256", sha256(data), *args)
+    return lid176.main(["--source", str(source), "--output-dir", str(output), *map(str, args)])
+
+
+def assert_packaged(output: Path, data: bytes = MODEL) -> None:
+    archive_path = output / "model" / "model.tar.gz"
+    assert files_under(output) == [archive_path, output / "verification" / "verification.json"]
+    raw = archive_path.read_bytes()
+    assert raw[:2] == b"\x1f\x8b" and raw[4:8] == b"\0\0\0\0"  # gzip, mtime 0
+    assert raw[3] & 0x08 == 0  # no file name in the gzip header
+    with tarfile.open(archive_path, "r:gz") as archive:
+        members = archive.getmembers()
+        assert [member.name for member in members] == ["model.bin"]
+        (member,) = members
+        assert member.isfile() and member.size == len(data)
+        assert (member.mtime, member.uid, member.gid, member.mode, member.uname, member.gname) == (
+            0,
+            0,
+            0,
+            0o644,
+            "",
+            "",
+        )
+        assert archive.extractfile(member).read() == data
+    document = json.loads((output / "verification" / "verification.json").read_text())
+    assert document == {
+        "verification": {"sha256": {"value": sha256(data)}, "bytes": {"value": len(data)}, "passed": {"value": 1}}
+    }
+
+
+def test_packages_a_local_model(tmp_path, output, capsys):
+    source = write_model(tmp_path / "lid.176.bin")
+    assert run_lid176(source, output, "--size", len(MODEL)) == 0
+    assert_packaged(output)
+    assert capsys.readouterr().out == (
+        f"lid176: read {source} ({len(MODEL)} bytes, sha256 {sha256(MODEL)}, fastText format version 12); "
+        "wrote model/model.tar.gz (member model.bin) and verification/verification.json (passed 1)\n"
+    )
+
+
+def test_archive_is_deterministic(tmp_path):
+    source = write_model(tmp_path / "lid.176.bin")
+    assert run_lid176(source, tmp_path / "a") == 0
+    assert run_lid176(source, tmp_path / "b") == 0
+    archives = [(tmp_path / name / "model" / "model.tar.gz").read_bytes() for name in "ab"]
+    assert archives[0] == archives[1]
+    assert gzip.decompress(archives[0])[:9] == b"model.bin"  # the member header comes first: no directory entry
+
+
+def test_runs_through_the_dispatcher_or_is_registered_later(tmp_path):
+    source = write_model(tmp_path / "lid.176.bin")
+    result = run_processing("lid176", "--source", source, "--output-dir", tmp_path / "out", "--sha256", "0" * 64)
+    if "unknown script" in result.stderr:
+        pytest.skip("lid176 is not in processing/__main__.py's SCRIPTS yet")
+    assert_input_error(result, "checksum mismatch")
+
+
+# --- failed checks ----------------------------------------------------------------------------------------------
+
+
+def test_checksum_mismatch_names_expected_and_actual(tmp_path, output, capsys):
+    source = write_model(tmp_path / "lid.176.bin")
+    wrong = "0" * 64
+    code = run_lid176(source, output, "--sha256", wrong)
+    assert_fails_in_process(code, capsys, output, f"error: {source}: checksum mismatch: expected sha256 {wrong}",
+                            f"got {sha256(MODEL)}")  # fmt: skip
+
+
+def test_size_mismatch_names_expected_and_actual(tmp_path, output, capsys):
+    source = write_model(tmp_path / "lid.176.bin")
+    code = run_lid176(source, output, "--size", 131266198)
+    fragment = f"error: {source}: size mismatch: expected 131266198 bytes, got {len(MODEL)}"
+    assert_fails_in_process(code, capsys, output, fragment)
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (
+            b"PK\x03\x04" + bytes(100),
+            "not a fastText model: starts with int32 67324752 (0x04034B50), expected 793712314",
+        ),
+        (struct.pack("<i", 793712314), "not a fastText model: only 4 bytes"),
+        (b"", "not a fastText model: only 0 bytes"),
+    ],
+)
+def test_a_file_without_the_fasttext_magic_fails(tmp_path, output, capsys, data, fragment):
+    source = write_model(tmp_path / "lid.176.bin", data)
+    code = run_lid176(source, output, data=data)
+    assert_fails_in_process(code, capsys, output, f"error: {source}: {fragment}")
+
+
+def test_missing_file_and_unsupported_scheme(tmp_path, output, capsys):
+    missing = tmp_path / "nope.bin"
+    assert_fails_in_process(run_lid176(missing, output), capsys, output, f"error: {missing}: no such file")
+    code = run_lid176("http://example.com/lid.176.bin", output)
+    assert_fails_in_process(code, capsys, output, "unsupported URI scheme 'http'")
+
+
+@pytest.mark.parametrize("args", [["--sha256", "xyz"], ["--size", "0"], ["--size", "-5"]])
+def test_bad_arguments_are_usage_errors(tmp_path, output, capsys, args):
+    with pytest.raises(SystemExit) as exit_info:
+        lid176.main(["--source", str(tmp_path / "m.bin"), "--output-dir", str(output), "--sha256", "a" * 64, *args])
+    assert exit_info.value.code == 2
+    assert files_under(output) == []
+
+
+def test_sha256_is_required(tmp_path, output, capsys):
+    with pytest.raises(SystemExit):
+        lid176.main(["--source", str(tmp_path / "m.bin"), "--output-dir", str(output)])
+    assert "--sha256" in capsys.readouterr().err
+
+
+# --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
+
+
+class FakeHTTPS(urllib.request.BaseHandler):
+    handler_order = 100  # before urllib's own HTTPSHandler (500): the network is never tried
+
+    def __init__(self, routes: dict[str, bytes | int]):
+        self.routes = routes
+        self.requested: list[str] = []
+
+    def https_open(self, request):
+        url = request.full_url
+        self.requested.append(url)
+        body = self.routes.get(url, 404)
+        if isinstance(body, int):
+            raise urllib.error.HTTPError(url, body, "Not Found", Message(), io.BytesIO(b""))
+        response = urllib.response.addinfourl(io.BytesIO(body), Message(), url, 200)
+        response.msg = "OK"
+        return response
+
+
+@pytest.fixture
+def https(monkeypatch):
+    handler = FakeHTTPS({})
+    monkeypatch.setattr(urllib.request, "_opener", urllib.request.build_opener(handler))
+    return handler
+
+
+@pytest.fixture
+def no_leftovers(tmp_path, monkeypatch):
+    """Downloads go to tmp_path/tmp, which must be empty again afterwards."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(lid176.tempfile, "tempdir", str(folder))
+    yield folder
+    assert list(folder.iterdir()) == []
+
+
+def test_https_download_is_verified_packaged_and_deleted(output, https, no_leftovers):
+    https.routes[URL] = MODEL
+    assert run_lid176(URL, output, "--size", len(MODEL)) == 0
+    assert https.requested == [URL]
+    assert_packaged(output)
+
+
+def test_https_tampered_download_fails(output, capsys, https, no_leftovers):
+    https.routes[URL] = MODEL + b"tampered"
+    code = run_lid176(URL, output)
+    assert_fails_in_process(code, capsys, output, f"error: {URL}: checksum mismatch: expected sha256 {sha256(MODEL)}",
+                            f"got {sha256(MODEL + b'tampered')}")  # fmt: skip
+
+
+def test_https_error_fails(output, capsys, https, no_leftovers):
+    assert_fails_in_process(run_lid176(URL, output), capsys, output, f"error: {URL}: download failed: HTTP 404")
+
+
+@pytest.fixture
+def fake_boto3(monkeypatch):
+    """A boto3 module whose S3 client serves bytes from a dict (bucket, key) -> bytes."""
+    objects: dict[tuple[str, str], bytes] = {}
+    calls = []
+
+    class Client:
+        def download_file(self, bucket, key, filename):
+            calls.append((bucket, key))
+            if (bucket, key) not in objects:
+                raise RuntimeError("An error occurred (404) when calling the HeadObject operation: Not Found")
+            Path(filename).write_bytes(objects[bucket, key])
+
+    module = types.ModuleType("boto3")
+    module.client = lambda service: Client() if service == "s3" else None
+    monkeypatch.setitem(sys.modules, "boto3", module)
+    return objects, calls
+
+
+def test_s3_source(output, fake_boto3, no_leftovers):
+    objects, calls = fake_boto3
+    objects["bucket", "models/lid.176.bin"] = MODEL
+    assert run_lid176("s3://bucket/models/lid.176.bin", output) == 0
+    assert calls == [("bucket", "models/lid.176.bin")]
+    assert_packaged(output)
+
+
+def test_s3_failures(output, capsys, fake_boto3, no_leftovers):
+    objects, _ = fake_boto3
+    objects["bucket", "lid.176.bin"] = MODEL[:4] + b"\0\0\0\0" + MODEL[8:]
+    code = run_lid176("s3://bucket/missing.bin", output)
+    assert_fails_in_process(code, capsys, output, "error: s3://bucket/missing.bin: download failed", "404")
+    code = run_lid176("s3://bucket/lid.176.bin", output)
+    assert_fails_in_process(code, capsys, output, "error: s3://bucket/lid.176.bin: checksum mismatch")
+    code = run_lid176("s3://bucket/", output)
+    assert_fails_in_process(code, capsys, output, "error: s3://bucket/: expected s3://bucket/key")

@@ -1,0 +1,215 @@
+"""processing/wmt.py: WMT17 en-de (corpus.tc.*.gz, newstest2014.tc.*) -> vocabularies and RecordIO for Seq2Seq.
+
+The corpus files are small stand-ins written in tmp_path in the real layout; records are decoded with the
+independent reader in recordio_reader.py.
+"""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import wmt
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from recordio_reader import read_records
+
+TRAIN_EN = ["the cat sat", "the dog ran", "a cat", "the end"]
+TRAIN_DE = ["die Katze saß", "der Hund lief", "eine Katze", "das Ende"]
+DEV_EN = ["the cat ran", "a bird"]
+DEV_DE = ["die Katze lief", "ein Vogel"]
+
+
+@pytest.fixture
+def output_splits() -> tuple[str, ...]:
+    return ("train", "validation", "vocab")
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = "".join(line + "\n" for line in lines).encode()
+    path.write_bytes(gzip.compress(data, mtime=0) if path.name.endswith(".gz") else data)
+    return path
+
+
+def corpus(folder: Path, train_en=TRAIN_EN, train_de=TRAIN_DE, dev_en=DEV_EN, dev_de=DEV_DE, dev_gz=False) -> Path:
+    suffix = ".gz" if dev_gz else ""
+    write_lines(folder / "corpus.tc.en.gz", train_en)
+    write_lines(folder / "corpus.tc.de.gz", train_de)
+    write_lines(folder / f"newstest2014.tc.en{suffix}", dev_en)
+    write_lines(folder / f"newstest2014.tc.de{suffix}", dev_de)
+    return folder
+
+
+def run_wmt(source, output, *args) -> int:
+    inputs = source if isinstance(source, list) else [source]
+    argv = [item for path in inputs for item in ("--input", str(path))]
+    return wmt.main([*argv, "--output-dir", str(output), *map(str, args)])
+
+
+def vocab(output: Path, side: str) -> dict[str, int]:
+    return json.loads((output / "vocab" / f"vocab.{side}.json").read_text(encoding="utf-8"))
+
+
+def pairs(path: Path) -> list[tuple[list[int], list[int]]]:
+    result = []
+    for record in read_records(path.read_bytes()):
+        assert list(record["features"]) == ["values"] and list(record["label"]) == ["values"]
+        source, target = record["features"]["values"], record["label"]["values"]
+        assert source["dtype"] == target["dtype"] == "int32"
+        result.append((source["values"], target["values"]))
+    return result
+
+
+def encode(vocabulary: dict[str, int], line: str) -> list[int]:
+    return [vocabulary.get(token, 1) for token in line.split()]
+
+
+def test_writes_vocabularies_and_records(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data")
+    assert run_wmt(source, output) == 0
+
+    assert files_under(output) == [
+        output / "train" / "train.rec",
+        output / "validation" / "val.rec",
+        output / "vocab" / "vocab.src.json",
+        output / "vocab" / "vocab.trg.json",
+    ]
+    src, trg = vocab(output, "src"), vocab(output, "trg")
+    # counts: the 3, cat 2, then ties in code point order
+    assert list(src.items()) == [("<pad>", 0), ("<unk>", 1), ("<s>", 2), ("</s>", 3), ("the", 4), ("cat", 5),
+                                 ("a", 6), ("dog", 7), ("end", 8), ("ran", 9), ("sat", 10)]  # fmt: skip
+    assert list(trg)[:5] == ["<pad>", "<unk>", "<s>", "</s>", "Katze"]
+    assert list(trg)[5:] == sorted(list(trg)[5:])  # all other German tokens occur once: sorted by code point
+    assert "saß" in trg
+    assert pairs(output / "train" / "train.rec") == [
+        (encode(src, en), encode(trg, de)) for en, de in zip(TRAIN_EN, TRAIN_DE, strict=True)
+    ]
+    assert pairs(output / "validation" / "val.rec") == [
+        ([4, 5, 9], [trg["die"], trg["Katze"], trg["lief"]]),
+        ([6, 1], [1, 1]),
+    ]
+    assert capsys.readouterr().out == (
+        "wmt: train read 4 pairs, kept 4, skipped 0 empty and 0 too long; "
+        "validation read 2 pairs, kept 2, skipped 0 empty and 0 too long; "
+        "vocabulary sizes: source 11, target 13 (max length 100)\n"
+    )
+
+
+def test_vocab_size_caps_and_special_tokens_are_not_counted_again(tmp_path, output):
+    source = corpus(tmp_path / "data", train_en=["<unk> x x y z z z", "<s> y"], train_de=["a b", "c"])
+    assert run_wmt(source, output, "--vocab-size", 6) == 0
+    assert vocab(output, "src") == {"<pad>": 0, "<unk>": 1, "<s>": 2, "</s>": 3, "z": 4, "x": 5}
+    train = pairs(output / "train" / "train.rec")
+    assert train[0][0] == [1, 5, 5, 1, 4, 4, 4]  # y is unknown: beyond the vocabulary size
+    assert train[1][0] == [2, 1]
+
+
+def test_max_pairs_reads_only_the_first_lines(tmp_path, output, capsys):
+    # the German file is shorter: not noticed, it is never read to its end
+    source = corpus(tmp_path / "data", train_de=TRAIN_DE[:3])
+    assert run_wmt(source, output, "--max-pairs", 2) == 0
+    assert len(pairs(output / "train" / "train.rec")) == 2
+    assert set(vocab(output, "src")) == {"<pad>", "<unk>", "<s>", "</s>", "the", "cat", "sat", "dog", "ran"}
+    assert "train read 2 pairs, kept 2" in capsys.readouterr().out
+
+
+def test_length_filter_and_empty_lines_are_skipped_and_counted(tmp_path, output, capsys):
+    train_en = ["a b c", "a b", "", "a", "x y"]
+    train_de = ["d e", "d e f", "d", "  ", "z"]
+    source = corpus(tmp_path / "data", train_en=train_en, train_de=train_de, dev_en=["a b c", "b"], dev_de=["d", "e"])
+    assert run_wmt(source, output, "--max-length", 2) == 0
+    src, trg = vocab(output, "src"), vocab(output, "trg")
+    assert "c" not in src and "f" not in trg  # only kept pairs are counted
+    assert pairs(output / "train" / "train.rec") == [([src["x"], src["y"]], [trg["z"]])]
+    assert pairs(output / "validation" / "val.rec") == [([1], [1])]  # b and e are not in the vocabularies
+    out = capsys.readouterr().out
+    assert "train read 5 pairs, kept 1, skipped 2 empty and 2 too long" in out
+    assert "validation read 2 pairs, kept 1, skipped 0 empty and 1 too long" in out
+
+
+def test_records_written_in_batches_equal_one_batch(tmp_path, monkeypatch):
+    source = corpus(tmp_path / "data", train_en=TRAIN_EN * 3, train_de=TRAIN_DE * 3)
+    assert run_wmt(source, tmp_path / "one") == 0
+    monkeypatch.setattr(wmt, "BATCH", 5)
+    assert run_wmt(source, tmp_path / "batched") == 0
+    for path in ("train/train.rec", "validation/val.rec", "vocab/vocab.src.json", "vocab/vocab.trg.json"):
+        assert (tmp_path / "one" / path).read_bytes() == (tmp_path / "batched" / path).read_bytes()
+    assert len(pairs(tmp_path / "one" / "train" / "train.rec")) == 12
+
+
+def test_files_given_directly_with_gzipped_dev_set(tmp_path, output):
+    folder = corpus(tmp_path / "data", dev_gz=True)
+    files = sorted(folder.iterdir())
+    assert run_wmt(files[:2], output, "--input", files[2], "--input", files[3]) == 0
+    assert len(pairs(output / "validation" / "val.rec")) == 2
+
+
+def test_runs_through_the_dispatcher_or_is_registered_later(tmp_path):
+    result = run_processing("wmt", "--input", tmp_path / "missing", "--output-dir", tmp_path / "out")
+    if "unknown script" in result.stderr:
+        pytest.skip("wmt is not in processing/__main__.py's SCRIPTS yet")
+    assert_input_error(result, "no such file or folder")
+
+
+# --- bad input --------------------------------------------------------------------------------------------------
+
+
+def test_train_line_count_mismatch_names_both_files_and_counts(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data", train_de=TRAIN_DE + ["extra", "more"])
+    en, de = source / "corpus.tc.en.gz", source / "corpus.tc.de.gz"
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, f"error: line count mismatch: {en} has 4 lines, {de} has 6")
+
+
+def test_dev_line_count_mismatch(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data", dev_en=DEV_EN + ["one more"])
+    en, de = source / "newstest2014.tc.en", source / "newstest2014.tc.de"
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, f"line count mismatch: {en} has 3 lines, {de} has 2")
+
+
+def test_missing_file(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data")
+    (source / "newstest2014.tc.de").unlink()
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, "no newstest2014.tc.de or newstest2014.tc.de.gz in the input")
+    missing = tmp_path / "nothing"
+    assert_fails_in_process(run_wmt(missing, output), capsys, output, f"error: {missing}: no such file or folder")
+
+
+def test_both_plain_and_gzip_forms_are_ambiguous(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data")
+    write_lines(source / "corpus.tc.en", TRAIN_EN)
+    assert_fails_in_process(run_wmt(source, output), capsys, output, "more than one corpus.tc.en[.gz]")
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"not gzip at all\n", "corrupt gzip file"),
+        (gzip.compress(b"the cat sat\n" * 50)[:-12], "corrupt gzip file"),
+        (gzip.compress("caf\xe9\n".encode("latin-1")), "not UTF-8 text"),
+    ],
+)
+def test_corrupt_input(tmp_path, output, capsys, data, fragment):
+    source = corpus(tmp_path / "data")
+    (source / "corpus.tc.en.gz").write_bytes(data)
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, f"error: {source / 'corpus.tc.en.gz'}: {fragment}")
+
+
+def test_no_usable_pairs(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data", train_en=["", "a"], train_de=["b", ""])
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, "no usable pairs (read 2 pairs, kept 0, skipped 2 empty")
+    source = corpus(tmp_path / "dev", dev_en=["a " * 5], dev_de=["b"])
+    code = run_wmt(source, output, "--max-length", 4)
+    assert_fails_in_process(code, capsys, output, f"error: {source / 'newstest2014.tc.en'}: no usable pairs")
+
+
+@pytest.mark.parametrize("args", [["--max-pairs", "-1"], ["--vocab-size", "4"], ["--max-length", "0"]])
+def test_bad_arguments_are_usage_errors(tmp_path, output, args):
+    with pytest.raises(SystemExit) as exit_info:
+        run_wmt(corpus(tmp_path / "data"), output, *args)
+    assert exit_info.value.code == 2
+    assert files_under(output) == []
