@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+from shared.arguments import non_negative, positive
 from shared.cli import run
 from shared.series import format_start, parse_start, write_train_test
 
@@ -54,27 +55,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     if args.length <= args.prediction_length:
         parser.error("--length must be greater than --prediction-length, leaving points to train on")
     return args
-
-
-def positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def non_negative(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")  # numpy rejects negative seeds
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
 
 
 def freq(text: str) -> str:

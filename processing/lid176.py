@@ -28,19 +28,15 @@ script instead of writing a file, a written verification.json always says passed
 import argparse
 import contextlib
 import gzip
-import hashlib
 import json
 import os
-import re
-import shutil
 import struct
 import tarfile
-import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 
+from shared.arguments import sha256_hex
 from shared.cli import run
+from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
 from shared.errors import InputError
 from shared.outputs import staged_outputs
 
@@ -49,9 +45,6 @@ HEADER = struct.Struct("<ii")  # magic, version
 MEMBER = "model.bin"
 ARCHIVE = "model.tar.gz"
 VERIFICATION = "verification.json"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-DOWNLOAD_TIMEOUT = 60  # seconds without data before a download fails
-CHUNK = 1 << 20
 COMPRESS_LEVEL = 6  # the model's floats hardly compress; level 9 costs time for nothing
 
 
@@ -88,13 +81,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def sha256_hex(text: str) -> str:
-    value = text.strip().lower()
-    if not _SHA256.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"not a SHA-256 (64 hex digits): {text!r}")
-    return value
-
-
 def size_bytes(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) == 0:
         raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
@@ -104,60 +90,20 @@ def size_bytes(text: str) -> int:
 @contextlib.contextmanager
 def local_model(source: str) -> Iterator[str]:
     """The path of the model on local disk; a downloaded one is deleted on exit."""
-    scheme = source.split("://", 1)[0].lower() if "://" in source else None
-    if scheme is None:
+    if source_scheme(source) is None:
         if not os.path.isfile(source):
             raise InputError("no such file", file=source)
         yield source
         return
-    if scheme not in ("https", "s3"):
-        raise InputError(f"unsupported URI scheme {scheme!r} (expected https://, s3:// or a local path)", file=source)
-    folder = tempfile.mkdtemp(prefix="lid176-")
-    try:
-        path = os.path.join(folder, MEMBER)
-        if scheme == "https":
-            download_https(source, path)
-        else:
-            download_s3(source, path)
+    with downloaded(source, MEMBER, "lid176-", download_s3) as path:
         yield path
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def download_https(url: str, path: str) -> None:
-    try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response, open(path, "wb") as file:
-            shutil.copyfileobj(response, file, CHUNK)
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"download failed: HTTP {exc.code} {exc.reason}", file=url) from None
-    except urllib.error.URLError as exc:
-        raise InputError(f"download failed: {exc.reason}", file=url) from None
-    except (TimeoutError, ConnectionError) as exc:
-        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=url) from None
 
 
 def download_s3(uri: str, path: str) -> None:
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, key = split_s3(uri)
     if not bucket or not key or key.endswith("/"):
         raise InputError("expected s3://bucket/key of the model file", file=uri)
-    try:
-        import boto3  # only S3 sources need it; the tests and local runs do without
-    except ImportError:
-        raise InputError("s3:// sources need boto3, which is not installed", file=uri) from None
-    try:
-        boto3.client("s3").download_file(bucket, key, path)
-    except Exception as exc:  # botocore's ClientError, NoCredentialsError, ...: all mean the download failed
-        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=uri) from None
-
-
-def size_and_sha256(path: str) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+    download_s3_object(uri, bucket, key, path)
 
 
 def check_header(path: str, source: str) -> int:

@@ -23,19 +23,16 @@ Object2Vec needs: max user id + 1 (enc0_vocab_size) and max item id + 1 (enc1_vo
 
 import argparse
 import contextlib
-import hashlib
 import os
 import re
-import shutil
-import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from shared.arguments import sha256_hex
 from shared.cli import run
+from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
 from shared.errors import InputError
 from shared.inputs import field_parser
 from shared.numbers import parse_count
@@ -48,9 +45,6 @@ RATINGS = range(1, 6)
 MAX_ID = 2**31 - 1  # Object2Vec vocabularies are far smaller; this only keeps absurd ids from overflowing int64
 # The fast path of a row; a row it refuses goes through field_parser, for a precise error (or a rarer valid form).
 _ROW = re.compile(r"([0-9]{1,9})\t([0-9]{1,9})\t([1-5])\t([0-9]{1,18})")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-DOWNLOAD_TIMEOUT = 60  # seconds without data before a download fails
-CHUNK = 1 << 20
 
 
 def main(argv: Sequence[str]) -> int:
@@ -93,32 +87,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def sha256_hex(text: str) -> str:
-    value = text.strip().lower()
-    if not _SHA256.fullmatch(value):
-        raise argparse.ArgumentTypeError(f"not a SHA-256 (64 hex digits): {text!r}")
-    return value
-
-
 @contextlib.contextmanager
 def local_archive(source: str, work_dir: str | None) -> Iterator[str]:
     """The path of the zip on local disk; a downloaded one is deleted on exit."""
-    scheme = source.split("://", 1)[0].lower() if "://" in source else None
-    if scheme is None:
+    if source_scheme(source) is None:
         yield find_archive(source)
         return
-    if scheme not in ("https", "s3"):
-        raise InputError(f"unsupported URI scheme {scheme!r} (expected https://, s3:// or a local path)", file=source)
-    folder = tempfile.mkdtemp(prefix="movielens-", dir=work_dir)
-    try:
-        path = os.path.join(folder, ARCHIVE)
-        if scheme == "https":
-            download_https(source, path)
-        else:
-            download_s3(source, path)
+    with downloaded(source, ARCHIVE, "movielens-", download_s3, work_dir) as path:
         yield path
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def find_archive(path: str) -> str:
@@ -132,44 +108,17 @@ def find_archive(path: str) -> str:
     raise InputError("no such file or folder", file=path)
 
 
-def download_https(url: str, path: str) -> None:
-    try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response, open(path, "wb") as file:
-            shutil.copyfileobj(response, file, CHUNK)
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"download failed: HTTP {exc.code} {exc.reason}", file=url) from None
-    except urllib.error.URLError as exc:
-        raise InputError(f"download failed: {exc.reason}", file=url) from None
-    except (TimeoutError, ConnectionError) as exc:
-        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=url) from None
-
-
 def download_s3(uri: str, path: str) -> None:
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, key = split_s3(uri)
     if not bucket:
         raise InputError("no bucket in the S3 URI (expected s3://bucket/key)", file=uri)
     if not key or key.endswith("/"):
         key += ARCHIVE
-    try:
-        import boto3  # only S3 sources need it; the tests and local runs do without
-    except ImportError:
-        raise InputError("s3:// sources need boto3, which is not installed", file=uri) from None
-    try:
-        boto3.client("s3").download_file(bucket, key, path)
-    except Exception as exc:  # botocore's ClientError, NoCredentialsError, ...: all mean the download failed
-        raise InputError(f"download of s3://{bucket}/{key} failed: {type(exc).__name__}: {exc}", file=uri) from None
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    download_s3_object(uri, bucket, key, path, failed=f"download of s3://{bucket}/{key} failed")
 
 
 def verify_sha256(path: str, expected: str, source: str) -> None:
-    actual = file_sha256(path)
+    actual = size_and_sha256(path)[1]
     if actual != expected:
         raise InputError(f"checksum mismatch: expected sha256 {expected}, got {actual}", file=source)
 

@@ -26,6 +26,7 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
+from shared.arguments import non_negative, positive
 from shared.cli import run
 from shared.outputs import staged_outputs
 from shared.recordio import write_dense
@@ -83,27 +84,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         held_out = TARGETS[args.target][2]
         parser.error(f"--documents {args.documents} is too few to give train and {held_out} a document each")
     return args
-
-
-def positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def non_negative(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")  # numpy rejects negative seeds
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
 
 
 def split_sizes(target: str, documents: int) -> tuple[int, int]:

@@ -1,9 +1,16 @@
 """Helpers for the processing tests: running the scripts as the job does, raw test data, result checks."""
 
+import io
 import json
 import os
 import subprocess
 import sys
+import types
+import urllib.error
+import urllib.request
+import urllib.response
+from collections.abc import Callable
+from email.message import Message
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +102,46 @@ def read_series_splits(output: Path) -> tuple[list[dict], list[dict]]:
     """
     assert files_under(output) == [output / "test" / "test.json", output / "train" / "train.json"]
     return read_series(output / "train" / "train.json"), read_series(output / "test" / "test.json")
+
+
+class FakeHTTPS(urllib.request.BaseHandler):
+    handler_order = 100  # before urllib's own HTTPSHandler (500): the network is never tried
+
+    def __init__(self, routes: dict[str, bytes | int]):
+        self.routes = routes
+        self.requested: list[str] = []
+
+    def https_open(self, request):
+        url = request.full_url
+        self.requested.append(url)
+        body = self.routes.get(url, 404)
+        if isinstance(body, int):
+            raise urllib.error.HTTPError(url, body, "Not Found", Message(), io.BytesIO(b""))
+        response = urllib.response.addinfourl(io.BytesIO(body), Message(), url, 200)
+        response.msg = "OK"  # what urllib's HTTPErrorProcessor reads of a real response
+        return response
+
+
+def install_fake_https(monkeypatch) -> FakeHTTPS:
+    """Serves routes (url -> bytes or an HTTP status) to urllib.request.urlopen; any other https URL gives 404."""
+    handler = FakeHTTPS({})
+    monkeypatch.setattr(urllib.request, "_opener", urllib.request.build_opener(handler))
+    return handler
+
+
+def install_fake_boto3(monkeypatch, content: Callable = lambda value: value) -> tuple[dict, list]:
+    """A boto3 module whose S3 client writes content(objects[bucket, key]); returns (objects, calls)."""
+    objects: dict[tuple[str, str], object] = {}
+    calls = []
+
+    class Client:
+        def download_file(self, bucket, key, filename):
+            calls.append((bucket, key))
+            if (bucket, key) not in objects:
+                raise RuntimeError("An error occurred (404) when calling the HeadObject operation: Not Found")
+            Path(filename).write_bytes(content(objects[bucket, key]))
+
+    module = types.ModuleType("boto3")
+    module.client = lambda service: Client() if service == "s3" else None
+    monkeypatch.setitem(sys.modules, "boto3", module)
+    return objects, calls

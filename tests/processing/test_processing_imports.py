@@ -8,7 +8,7 @@ from processing_testlib import PROCESSING
 
 ALLOWED = {"numpy", "shared"}
 # only the evaluation runs in the xgboost image; movielens reads an S3 copy with the boto3 the sklearn image ships
-EXTRA = {"evaluate_regression.py": {"xgboost"}, "movielens.py": {"boto3"}, "lid176.py": {"boto3"}}
+EXTRA = {"evaluate_regression.py": {"xgboost"}, "shared/download.py": {"boto3"}}
 
 MODULES = sorted(path for path in PROCESSING.rglob("*.py") if "__pycache__" not in path.parts)
 

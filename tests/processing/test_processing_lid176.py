@@ -6,21 +6,22 @@ the test (no network); s3 sources by a fake boto3 module put in sys.modules.
 
 import gzip
 import hashlib
-import io
 import json
 import struct
-import sys
 import tarfile
-import types
-import urllib.error
-import urllib.request
-import urllib.response
-from email.message import Message
+import tempfile
 from pathlib import Path
 
 import lid176
 import pytest
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import (
+    assert_fails_in_process,
+    assert_input_error,
+    files_under,
+    install_fake_boto3,
+    install_fake_https,
+    run_processing,
+)
 
 URL = "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin"
 MODEL = struct.pack("<ii", 793712314, 12) + bytes(range(256)) * 40
@@ -159,29 +160,9 @@ def test_sha256_is_required(tmp_path, output, capsys):
 # --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
 
 
-class FakeHTTPS(urllib.request.BaseHandler):
-    handler_order = 100  # before urllib's own HTTPSHandler (500): the network is never tried
-
-    def __init__(self, routes: dict[str, bytes | int]):
-        self.routes = routes
-        self.requested: list[str] = []
-
-    def https_open(self, request):
-        url = request.full_url
-        self.requested.append(url)
-        body = self.routes.get(url, 404)
-        if isinstance(body, int):
-            raise urllib.error.HTTPError(url, body, "Not Found", Message(), io.BytesIO(b""))
-        response = urllib.response.addinfourl(io.BytesIO(body), Message(), url, 200)
-        response.msg = "OK"
-        return response
-
-
 @pytest.fixture
 def https(monkeypatch):
-    handler = FakeHTTPS({})
-    monkeypatch.setattr(urllib.request, "_opener", urllib.request.build_opener(handler))
-    return handler
+    return install_fake_https(monkeypatch)
 
 
 @pytest.fixture
@@ -189,7 +170,7 @@ def no_leftovers(tmp_path, monkeypatch):
     """Downloads go to tmp_path/tmp, which must be empty again afterwards."""
     folder = tmp_path / "tmp"
     folder.mkdir()
-    monkeypatch.setattr(lid176.tempfile, "tempdir", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield folder
     assert list(folder.iterdir()) == []
 
@@ -215,20 +196,7 @@ def test_https_error_fails(output, capsys, https, no_leftovers):
 @pytest.fixture
 def fake_boto3(monkeypatch):
     """A boto3 module whose S3 client serves bytes from a dict (bucket, key) -> bytes."""
-    objects: dict[tuple[str, str], bytes] = {}
-    calls = []
-
-    class Client:
-        def download_file(self, bucket, key, filename):
-            calls.append((bucket, key))
-            if (bucket, key) not in objects:
-                raise RuntimeError("An error occurred (404) when calling the HeadObject operation: Not Found")
-            Path(filename).write_bytes(objects[bucket, key])
-
-    module = types.ModuleType("boto3")
-    module.client = lambda service: Client() if service == "s3" else None
-    monkeypatch.setitem(sys.modules, "boto3", module)
-    return objects, calls
+    return install_fake_boto3(monkeypatch)
 
 
 def test_s3_source(output, fake_boto3, no_leftovers):

@@ -5,21 +5,21 @@ test (no network); s3 sources by a fake boto3 module put in sys.modules (the ima
 """
 
 import hashlib
-import io
 import json
-import sys
-import types
-import urllib.error
-import urllib.request
-import urllib.response
 import zipfile
-from email.message import Message
 from pathlib import Path
 
 import movielens
 import numpy as np
 import pytest
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import (
+    assert_fails_in_process,
+    assert_input_error,
+    files_under,
+    install_fake_boto3,
+    install_fake_https,
+    run_processing,
+)
 
 URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
 
@@ -122,30 +122,9 @@ def test_checksum_mismatch_names_expected_and_actual(tmp_path, output, capsys):
 # --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
 
 
-class FakeHTTPS(urllib.request.BaseHandler):
-    handler_order = 100  # before urllib's own HTTPSHandler (500): the network is never tried
-
-    def __init__(self, routes: dict[str, bytes | int]):
-        self.routes = routes
-        self.requested: list[str] = []
-
-    def https_open(self, request):
-        url = request.full_url
-        self.requested.append(url)
-        body = self.routes.get(url, 404)
-        if isinstance(body, int):
-            raise urllib.error.HTTPError(url, body, "Not Found", Message(), io.BytesIO(b""))
-        response = urllib.response.addinfourl(io.BytesIO(body), Message(), url, 200)
-        response.msg = "OK"  # what urllib's HTTPErrorProcessor reads of a real response
-        return response
-
-
 @pytest.fixture
 def https(monkeypatch):
-    """Serves routes (url -> bytes or an HTTP status) to urllib.request.urlopen; any other https URL gives 404."""
-    handler = FakeHTTPS({})
-    monkeypatch.setattr(urllib.request, "_opener", urllib.request.build_opener(handler))
-    return handler
+    return install_fake_https(monkeypatch)
 
 
 def test_https_download_is_verified_and_deleted(tmp_path, output, https):
@@ -185,20 +164,7 @@ def test_https_needs_sha256(output, capsys):
 @pytest.fixture
 def fake_boto3(monkeypatch):
     """A boto3 module whose S3 client copies files from a dict (bucket, key) -> local path."""
-    objects: dict[tuple[str, str], Path] = {}
-    calls = []
-
-    class Client:
-        def download_file(self, bucket, key, filename):
-            calls.append((bucket, key))
-            if (bucket, key) not in objects:
-                raise RuntimeError("An error occurred (404) when calling the HeadObject operation: Not Found")
-            Path(filename).write_bytes(objects[bucket, key].read_bytes())
-
-    module = types.ModuleType("boto3")
-    module.client = lambda service: Client() if service == "s3" else None
-    monkeypatch.setitem(sys.modules, "boto3", module)
-    return objects, calls
+    return install_fake_boto3(monkeypatch, Path.read_bytes)
 
 
 def test_s3_source_with_and_without_checksum(tmp_path, output, fake_boto3):

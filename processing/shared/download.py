@@ -1,0 +1,84 @@
+"""Sources given as https:// URL, s3://bucket/key or local path: download into a temporary folder, SHA-256.
+
+Standard library only; boto3 is imported only when an s3:// source is downloaded (the tests and local runs do without).
+"""
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+
+from shared.errors import InputError
+
+DOWNLOAD_TIMEOUT = 60  # seconds without data before a download fails
+CHUNK = 1 << 20
+
+
+def source_scheme(source: str) -> str | None:
+    """The lower-case URI scheme of source, or None for a local path."""
+    return source.split("://", 1)[0].lower() if "://" in source else None
+
+
+@contextlib.contextmanager
+def downloaded(
+    source: str, name: str, prefix: str, download_s3: Callable[[str, str], None], work_dir: str | None = None
+) -> Iterator[str]:
+    """The https:// or s3:// source downloaded to FOLDER/name, in a temporary folder deleted on exit."""
+    scheme = source_scheme(source)
+    if scheme not in ("https", "s3"):
+        raise InputError(f"unsupported URI scheme {scheme!r} (expected https://, s3:// or a local path)", file=source)
+    folder = tempfile.mkdtemp(prefix=prefix, dir=work_dir)
+    try:
+        path = os.path.join(folder, name)
+        if scheme == "https":
+            download_https(source, path)
+        else:
+            download_s3(source, path)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def download_https(url: str, path: str) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response, open(path, "wb") as file:
+            shutil.copyfileobj(response, file, CHUNK)
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"download failed: HTTP {exc.code} {exc.reason}", file=url) from None
+    except urllib.error.URLError as exc:
+        raise InputError(f"download failed: {exc.reason}", file=url) from None
+    except (TimeoutError, ConnectionError) as exc:
+        raise InputError(f"download failed: {type(exc).__name__}: {exc}", file=url) from None
+
+
+def split_s3(uri: str) -> tuple[str, str]:
+    """(bucket, key) of an s3://bucket/key URI; either may be empty."""
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    return bucket, key
+
+
+def download_s3_object(uri: str, bucket: str, key: str, path: str, failed: str = "download failed") -> None:
+    """s3://bucket/key to path with boto3; InputError (naming uri, message starting with `failed`) on any failure."""
+    try:
+        import boto3  # only S3 sources need it; the tests and local runs do without
+    except ImportError:
+        raise InputError("s3:// sources need boto3, which is not installed", file=uri) from None
+    try:
+        boto3.client("s3").download_file(bucket, key, path)
+    except Exception as exc:  # botocore's ClientError, NoCredentialsError, ...: all mean the download failed
+        raise InputError(f"{failed}: {type(exc).__name__}: {exc}", file=uri) from None
+
+
+def size_and_sha256(path: str) -> tuple[int, str]:
+    """The size in bytes and the hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
