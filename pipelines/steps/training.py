@@ -19,6 +19,7 @@ from pipelines.sdk import (
     TrainingStep,
 )
 from pipelines.steps.policies import CACHE, job_retry_policies
+from pipelines.steps.processing import output_uri
 
 # The content type of the algorithms' dense/sparse float32 record format.
 RECORDIO = "application/x-recordio-protobuf"
@@ -123,6 +124,4 @@ def final_metric(step: TrainingStep, metric_name: str):
 
 def channels_of(source_step, content_type: str, *names: str, sharded: Sequence[str] = ()) -> list[Channel]:
     """Training channels named after, and fed by, the outputs of a processing step."""
-    from pipelines.steps.processing import output_uri
-
     return [Channel(name, output_uri(source_step, name), content_type, sharded=name in sharded) for name in names]
