@@ -14,7 +14,7 @@ CDK := node_modules/.bin/cdk
 OFFLINE := AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true \
 	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 
-.PHONY: install synth test test-unit test-images golden lint check deploy diff clean
+.PHONY: install synth test test-unit test-images golden docs lint check deploy diff e2e clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -49,6 +49,10 @@ test-images: $(IMAGE_VENV)/.installed
 golden: install
 	$(OFFLINE) UPDATE_GOLDEN=1 $(PY) -m pytest tests/pipelines/test_golden.py -q
 
+# The pipeline pages in docs/pipelines/ are generated from the definitions; `make test` fails while they are stale.
+docs: install
+	$(OFFLINE) $(PY) -m pipelines.docs
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -62,6 +66,16 @@ deploy: install
 
 diff: install
 	$(CDK) diff --all $(CDK_ARGS)
+
+# End to end on a real account (needs AWS credentials; never part of `make test`): deploys the foundation and the
+# abalone pipeline under their own prefix, runs the pipeline to a registered model, then destroys the pipeline stack
+# (the foundation and its data are kept). E2E_ARGS, e.g. "-c region=eu-west-1".
+E2E_PREFIX ?= sm-e2e
+E2E_CONTEXT = -c prefix=$(E2E_PREFIX) -c pipelines=abalone-xgboost $(E2E_ARGS)
+e2e: install
+	$(CDK) deploy $(E2E_PREFIX)-foundation $(E2E_PREFIX)-abalone-xgboost --require-approval never $(E2E_CONTEXT)
+	status=0; E2E_PREFIX=$(E2E_PREFIX) $(PY) -m pytest e2e -q -p no:cacheprovider || status=$$?; \
+	$(CDK) destroy $(E2E_PREFIX)-abalone-xgboost --force $(E2E_CONTEXT); exit $$status
 
 clean:
 	rm -rf cdk.out $(VENV) $(IMAGE_VENV) node_modules .pytest_cache

@@ -1,36 +1,67 @@
 #!/usr/bin/env python3
-"""The CDK app: the foundation stack and one stack per registered pipeline, all for one pinned region."""
+"""The CDK app: the foundation stack and one stack per selected pipeline, all for one pinned region."""
 
 from aws_cdk import App, Environment, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
+from infra.endpoint_settings import endpoint_settings_from_context
+from infra.endpoint_stack import EndpointStack, example_content_type
 from infra.foundation import FoundationStack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
-from infra.settings import Settings
+from infra.settings import KEYS, Settings
 from pipelines.compiler import compile_pipeline
 from pipelines.registry import USE_CASES
 
 
 def build(app: App) -> FoundationStack:
     """Adds every stack to the app; returns the foundation (the pipeline stacks depend on it)."""
-    settings = Settings.from_context({key: app.node.try_get_context(key) for key in ("region", "prefix")})
+    settings = Settings.from_context({key: app.node.try_get_context(key) for key in KEYS})
     env = Environment(region=settings.region)  # the account stays a deploy-time token
-    compiled = [compile_pipeline(use_case, settings.region, settings.prefix) for use_case in USE_CASES]
+    selected = settings.selected([use_case.name for use_case in USE_CASES])
+    options = settings.build_options()
+    compiled = [
+        compile_pipeline(use_case, settings.region, settings.prefix, options)
+        for use_case in USE_CASES
+        if use_case.name in selected
+    ]
     foundation = FoundationStack(
         app,
         f"{settings.prefix}-foundation",
         prefix=settings.prefix,
         pipeline_names=[pipeline.name for pipeline in compiled],
-        needs=RoleNeeds.of(compiled, settings.region),
+        needs=RoleNeeds.of(compiled, settings.region, options),
         env=env,
     )
     for pipeline in compiled:
         stack = PipelineStack(app, pipeline.name, pipeline=pipeline, foundation=foundation, env=env)
         stack.add_stack_dependency(foundation)
+    add_endpoints(app, settings, compiled, foundation, env)
     Tags.of(app).add("project", settings.prefix)
+    for key, value in settings.tags:
+        Tags.of(app).add(key, value)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return foundation
+
+
+def add_endpoints(app: App, settings: Settings, compiled: list, foundation: FoundationStack, env: Environment) -> None:
+    """The opt-in endpoint stacks, only for pipelines deployed here (the role pulls only their images)."""
+    by_use_case = {pipeline.use_case.name: pipeline for pipeline in compiled}
+    for name, endpoint in endpoint_settings_from_context(
+        settings.endpoints, list(by_use_case), settings.region
+    ).items():
+        pipeline = by_use_case[name]
+        EndpointStack(
+            app,
+            f"{pipeline.name}-endpoint",
+            pipeline_name=pipeline.name,
+            settings=endpoint,
+            foundation=foundation,  # the stack adds its dependency on the foundation itself
+            subnets=settings.subnets,
+            security_groups=settings.security_groups,
+            example_content_type=example_content_type(pipeline.registered_content_types()),
+            env=env,
+        )
 
 
 if __name__ == "__main__":

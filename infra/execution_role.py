@@ -67,6 +67,7 @@ class ExecutionRole(Construct):
         self.data_policy = self._policy("DataAccess", self._data_statements(data_bucket, key, code))
         self.jobs_policy = self._policy("Jobs", self._job_statements())
         self.images_policy = self._policy("Images", self._image_statements())
+        self.network_policy = self._policy("VpcNetwork", self._network_statements())
 
     def _policy(self, name: str, statements: list[iam.PolicyStatement]) -> iam.ManagedPolicy | None:
         if not statements:
@@ -103,7 +104,9 @@ class ExecutionRole(Construct):
 
     def _job_statements(self) -> list[iam.PolicyStatement]:
         step_types = [t for t in sorted(self._needs.step_types) if t in JOB_KINDS]
-        log_groups = sorted({JOB_KINDS[t][2] for t in step_types} - {None})
+        # Endpoints of registered models (opt-in stacks) are named after their pipeline, and log as this role.
+        endpoints = [f"Endpoints/{group}" for group in self._needs.model_package_groups]
+        log_groups = sorted({JOB_KINDS[t][2] for t in step_types} - {None}) + endpoints
         statements = [
             iam.PolicyStatement(
                 sid=f"Run{step_type}Steps",
@@ -171,6 +174,43 @@ class ExecutionRole(Construct):
                 resources=repositories,
             ),
         ]
+
+    def _network_statements(self) -> list[iam.PolicyStatement]:
+        """Jobs in a VPC: SageMaker creates their network interfaces in the given subnets with the given security
+        groups, using this role (developer guide, "Give SageMaker access to resources in your Amazon VPC")."""
+        if not self._needs.subnets:
+            return []
+        return [
+            iam.PolicyStatement(
+                sid="DescribeVpcResources",
+                actions=[
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeDhcpOptions",
+                ],
+                resources=["*"],
+            ),  # fmt: skip
+            iam.PolicyStatement(
+                sid="ManageJobNetworkInterfaces",
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DeleteNetworkInterfacePermission",
+                ],
+                resources=[
+                    _ec2_arn("network-interface/*"),
+                    *(_ec2_arn(f"subnet/{subnet}") for subnet in self._needs.subnets),
+                    *(_ec2_arn(f"security-group/{group}") for group in self._needs.security_groups),
+                ],
+            ),  # fmt: skip
+        ]
+
+
+def _ec2_arn(resource: str) -> str:
+    return f"arn:{Aws.PARTITION}:ec2:{Aws.REGION}:{Aws.ACCOUNT_ID}:{resource}"
 
 
 def _read_statements(sid: str, bucket: str, key: str) -> list[iam.PolicyStatement]:

@@ -23,8 +23,11 @@ WILDCARD_REASONS = {
     "RunTuningSteps": "Pipelines names tuning jobs (32 characters at most) with no fixed prefix.",
     "RunModelSteps": "Pipelines names the models that model steps create with no fixed prefix.",
     "RegisterModels": "A model package is a numbered version (<group>/<n>) of one of this app's model package groups.",
-    "WriteJobLogs": "Jobs create one log stream per job and instance in the /aws/sagemaker/<kind>Jobs log groups.",
+    "WriteJobLogs": "Jobs and endpoints create one log stream per job (or variant) and instance in their log group.",
     "PublishJobMetrics": "PutMetricData has no resource-level permissions; a condition limits it to SageMaker.",
+    "DescribeVpcResources": "The EC2 Describe actions SageMaker uses for jobs in a VPC have no resource scoping.",
+    "ManageJobNetworkInterfaces": "SageMaker creates job network interfaces with generated ids, only in the given "
+    "subnets and security groups.",
 }
 
 

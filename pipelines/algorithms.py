@@ -33,3 +33,7 @@ LDA = Algorithm("LDA", "lda")
 NTM = Algorithm("NTM", "ntm")
 BLAZINGTEXT = Algorithm("BlazingText", "blazingtext")
 SEQ2SEQ = Algorithm("Seq2Seq", "seq2seq")
+# The vision algorithms train on GPUs (P2, P3, G4dn, G5) and resume from checkpoints after a spot interruption.
+IMAGE_CLASSIFICATION = Algorithm("Image Classification", "image-classification", checkpoints=True)
+OBJECT_DETECTION = Algorithm("Object Detection", "object-detection", checkpoints=True)
+SEMANTIC_SEGMENTATION = Algorithm("Semantic Segmentation", "semantic-segmentation", checkpoints=True)

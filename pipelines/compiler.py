@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from functools import cached_property
 
 from pipelines import placeholders
 from pipelines.context import PipelineContext
-from pipelines.parameters import DESCRIPTIONS, StandardParameters
+from pipelines.options import BuildOptions
+from pipelines.parameters import DESCRIPTIONS, ParameterDefaults, StandardParameters
 from pipelines.sdk import Pipeline, quiet
 from pipelines.usecase import UseCase
 
@@ -50,6 +52,13 @@ class CompiledPipeline:
         """Every container image URI the pipeline's jobs and models run."""
         return {value for key, value in _walk(self.document) if key in _IMAGE_KEYS and isinstance(value, str)}
 
+    def registered_content_types(self) -> list[str]:
+        """The request content types of the model the pipeline registers (empty if it registers none)."""
+        for step in self.steps():
+            if step["Type"] == "RegisterModel":
+                return list(step["Arguments"]["InferenceSpecification"]["SupportedContentTypes"])
+        return []
+
     def placeholders(self) -> set[str]:
         return {name for name in _SUB_VARIABLE.findall(self.definition) if not name.startswith("AWS::")}
 
@@ -73,34 +82,45 @@ def _walk(node) -> Iterator[tuple[str, object]]:
             yield from _walk(item)
 
 
-def compile_pipeline(use_case: UseCase, region: str, prefix: str) -> CompiledPipeline:
-    params = StandardParameters.from_defaults(use_case.parameter_defaults(region))
+def compile_pipeline(
+    use_case: UseCase, region: str, prefix: str, options: BuildOptions = BuildOptions()
+) -> CompiledPipeline:
+    params = StandardParameters.from_defaults(_with_instance_families(use_case.parameter_defaults(region), options))
     with quiet():
-        ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name)
+        ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name, options=options)
         steps = use_case.build(ctx, params)
         # No Experiments trial per execution: the SDK's default differs by region, and it would need the role to
         # create experiment entities; executions and lineage are tracked by Pipelines itself.
         pipeline = Pipeline(
             ctx.pipeline_name,
-            parameters=params.as_list(),
+            parameters=[*params.as_list(), *(parameter for parameter, _ in ctx.extra_parameters.values())],
             steps=steps,
             sagemaker_session=ctx.session,
             pipeline_experiment_config=None,
         )
         document = json.loads(pipeline.definition())
-    _describe_parameters(document, ctx.pipeline_name)
+    extra = {name: description for name, (_, description) in ctx.extra_parameters.items()}
+    _describe_parameters(document, ctx.pipeline_name, {**DESCRIPTIONS, **extra})
     definition = json.dumps(document, sort_keys=True, separators=(",", ":"))
     compiled = CompiledPipeline(use_case=use_case, name=ctx.pipeline_name, definition=definition)
     _check(compiled)
     return compiled
 
 
-def _describe_parameters(document: dict, pipeline_name: str) -> None:
+def _with_instance_families(defaults: ParameterDefaults, options: BuildOptions) -> ParameterDefaults:
+    return dataclasses.replace(
+        defaults,
+        processing_instance_type=options.instance_type(defaults.processing_instance_type),
+        training_instance_type=options.instance_type(defaults.training_instance_type),
+    )
+
+
+def _describe_parameters(document: dict, pipeline_name: str, descriptions: dict[str, str]) -> None:
     """Studio shows a parameter's Description (part of the definition schema); the SDK has no field for it."""
     for parameter in document["Parameters"]:
-        if parameter["Name"] not in DESCRIPTIONS:
-            raise DefinitionError(f"{pipeline_name}: parameter {parameter['Name']} has no description in DESCRIPTIONS")
-        parameter["Description"] = DESCRIPTIONS[parameter["Name"]]
+        if parameter["Name"] not in descriptions:
+            raise DefinitionError(f"{pipeline_name}: parameter {parameter['Name']} has no description")
+        parameter["Description"] = descriptions[parameter["Name"]]
 
 
 def _check(compiled: CompiledPipeline) -> None:

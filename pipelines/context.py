@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines import placeholders
+from pipelines.options import BuildOptions
 from pipelines.sdk import ExecutionVariables, Join, PipelineSession, image_uris, pipeline_session
 
 
@@ -19,10 +20,21 @@ class PipelineContext:
     region: str
     prefix: str
     use_case: str
+    options: BuildOptions = BuildOptions()
     session: PipelineSession = field(init=False, repr=False, compare=False)
+    # Parameters a use case adds to the standard ones, with their descriptions (see `parameter`).
+    extra_parameters: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "session", pipeline_session(self.region))
+
+    def parameter(self, parameter, description: str):
+        """A use case's own pipeline parameter (e.g. how many sentence pairs to train on): it is added to the
+        pipeline with its description and returned for use in the steps."""
+        if parameter.name in self.extra_parameters:
+            raise ValueError(f"{self.pipeline_name}: parameter {parameter.name} declared twice")
+        self.extra_parameters[parameter.name] = (parameter, description)
+        return parameter
 
     @property
     def pipeline_name(self) -> str:
@@ -45,17 +57,24 @@ class PipelineContext:
             values=["s3:/", self.bucket, self.pipeline_name, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts],
         )
 
-    def image(self, framework: str, version: str = "1") -> str:
+    def image(self, framework: str, version: str = "1", **options) -> str:
         """The image URI of an AWS-provided image in the deployment region, resolved offline from the SDK's tables.
         Some algorithms (LDA among them) are published in a few regions only: synth stops with a clear message
         rather than emit a pipeline that cannot run."""
         try:
-            return image_uris.retrieve(framework, self.region, version=version)
+            return image_uris.retrieve(framework, self.region, version=version, **options)
         except ValueError as error:
             raise ImageUnavailableError(
                 f"{self.pipeline_name}: no {framework}:{version} image in region {self.region} ({error}). "
                 f"Deploy to a region that has it, or leave the pipeline out of pipelines/registry.py."
             ) from None
+
+    @property
+    def vpc(self) -> dict:
+        """Subnets and security groups for the SDK's network settings; empty outside a VPC."""
+        if not self.options.in_vpc:
+            return {}
+        return {"subnets": list(self.options.subnets), "security_group_ids": list(self.options.security_groups)}
 
     def algorithm_image(self, algorithm) -> str:
         return self.image(algorithm.framework, algorithm.version)

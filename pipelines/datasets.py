@@ -21,3 +21,14 @@ MOVIELENS_100K = WebDataset(
 )
 DBPEDIA = PublicDataset(_EXAMPLES, "datasets/text/dbpedia/dbpedia.tar.gz")
 TEXT8 = PublicDataset(_EXAMPLES, "datasets/text/text8/text8.gz")
+# fastText publishes the model, and its size, but no checksum: the packaging step checks the size and the fastText
+# header, and logs the SHA-256 it saw.
+LID176 = WebDataset("https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin", size=131_266_198)
+# WMT17's preprocessed en-de release (tokenized, true-cased): the folder; the download step fetches its three files.
+WMT17_DE_EN = WebDataset("https://data.statmt.org/wmt17/translation-task/preprocessed/de-en/")
+WMT17_FILES = ("corpus.tc.en.gz", "corpus.tc.de.gz", "dev.tgz")
+# Vision: Caltech-256 is mirrored per region by AWS; CUB-200-2011 and Pascal VOC are in the fast.ai buckets of the
+# AWS Open Data registry (us-east-1 only, so a Download step fetches them over HTTPS in any region).
+CALTECH_256 = PublicDataset(_EXAMPLES, "datasets/image/caltech-256/256_ObjectCategories.tar")
+CUB_200_2011 = WebDataset("https://s3.amazonaws.com/fast-ai-imageclas/CUB_200_2011.tgz")
+PASCAL_VOC = WebDataset("https://fast-ai-imagelocal.s3.amazonaws.com/pascal-voc.tgz")

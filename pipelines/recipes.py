@@ -11,7 +11,7 @@ from pipelines.sdk import ConditionStep, ModelMetrics
 from pipelines.steps.gate import Gate, gate_step
 from pipelines.steps.model import model_step
 from pipelines.steps.register import InferenceSpec, register_step
-from pipelines.steps.training import Channel, final_metric, model_artifacts, training_step
+from pipelines.steps.training import Channel, JobLimits, final_metric, model_artifacts, training_step
 from pipelines.steps.transform import transform_step
 from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 
@@ -56,6 +56,7 @@ def train_and_register(
     description: str,
     gate_name: str,
     step_name: str = "Train",
+    limits: JobLimits = JobLimits(),
 ) -> list:
     """Train, then gate on a metric the algorithm itself emits (it must have the channel the metric needs)."""
     train = training_step(
@@ -66,6 +67,7 @@ def train_and_register(
         channels,
         params.training_instance_type,
         params.training_instance_count,
+        limits,
     )
     gate = Gate(metric, final_metric(train, metric), params.metric_threshold, higher_is_better)
     model = model_artifacts(train)

@@ -29,6 +29,7 @@ import sagemaker.core.telemetry.telemetry_logging as _telemetry  # noqa: E402
 _telemetry._send_telemetry_request = lambda *args, **kwargs: None
 
 from sagemaker.core import image_uris  # noqa: E402
+from sagemaker.core.helper.pipeline_variable import PipelineVariable  # noqa: E402
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics  # noqa: E402
 from sagemaker.core.network import NetworkConfig  # noqa: E402
 from sagemaker.core.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter  # noqa: E402
@@ -42,6 +43,7 @@ from sagemaker.core.shapes import (  # noqa: E402
     ProcessingS3Output,
     ResourceLimits,
     S3DataSource,
+    VpcConfig,
 )
 from sagemaker.core.training.configs import (  # noqa: E402
     CheckpointConfig,
@@ -130,6 +132,7 @@ __all__ = [
     "ParameterString",
     "Pipeline",
     "PipelineSession",
+    "PipelineVariable",
     "ProcessingInput",
     "ProcessingOutput",
     "ProcessingS3Input",
@@ -138,6 +141,7 @@ __all__ = [
     "PropertyFile",
     "ResourceLimits",
     "S3DataSource",
+    "VpcConfig",
     "SageMakerJobExceptionTypeEnum",
     "SageMakerJobStepRetryPolicy",
     "ScriptProcessor",

@@ -30,11 +30,13 @@ class PublicDataset:
 
 @dataclass(frozen=True)
 class WebDataset:
-    """A dataset published on the web, not in S3: the processing step downloads it (so it runs with network
-    access) and verifies its checksum. The InputDataUri parameter may point to an S3 copy instead."""
+    """A dataset published on the web, not in S3: a processing step downloads it (so it runs with network
+    access) and verifies it: by SHA-256 where one is known, else by size and by what the parsing step checks of the
+    layout. The InputDataUri parameter may point to an S3 copy instead."""
 
     url: str
-    sha256: str
+    sha256: str | None = None
+    size: int | None = None
 
     def uri(self, region: str) -> str:
         return self.url

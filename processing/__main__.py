@@ -8,7 +8,7 @@ import importlib
 import sys
 
 # Script name -> module with main(argv) -> int. Imported only when chosen, so that a script's own dependencies
-# (xgboost for the evaluation) need only exist in the image that runs it.
+# (xgboost for the evaluation, Pillow for the vision scripts) need only exist in the image that runs it.
 SCRIPTS = {
     "abalone": "abalone",
     "evaluate_regression": "evaluate_regression",
@@ -28,6 +28,10 @@ SCRIPTS = {
     "wmt": "wmt",
     "dbpedia": "dbpedia",
     "text8": "text8",
+    "fetch": "fetch",
+    "caltech256": "caltech256",
+    "cub200": "cub200",
+    "voc_segmentation": "voc_segmentation",
 }
 
 USAGE = "usage: python3 CODE.zip SCRIPT [ARGS...]\nscripts: " + ", ".join(SCRIPTS)

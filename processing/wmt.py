@@ -5,6 +5,8 @@ exact name, and every name may also come gzip-compressed with `.gz` appended (a 
 any other as plain text; both forms of one name is an error):
   corpus.tc.en, corpus.tc.de              training pairs (the WMT17 release ships them as corpus.tc.*.gz)
   newstest2014.tc.en, newstest2014.tc.de  the dev set, the validation pairs
+The dev set may also come inside a .tgz/.tar.gz/.tar archive, given directly or in an input folder (the WMT17
+release ships it as dev.tgz): only its newstest2014 files are extracted, into a temporary folder beside the output.
 Both files of a pair are UTF-8, one tokenized sentence per line, aligned line by line. Tokens are separated by
 spaces (U+0020 only; runs of spaces and a trailing \\r are ignored). --max-pairs N reads only the first N training
 lines of each language (0 = all); the dev set is always read whole. A line count mismatch between the two languages
@@ -25,14 +27,18 @@ Each record holds the source token ids as an Int32Tensor in features["values"] a
 """
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
+import shutil
+import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 
+from shared.archives import extract, is_archive
 from shared.cli import run
 from shared.errors import InputError
 from shared.outputs import staged_outputs
@@ -51,8 +57,13 @@ def main(argv: Sequence[str]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    train = [find_file(args.input, name) for name in TRAIN]
-    dev = [find_file(args.input, name) for name in DEV]
+    with dev_archives_extracted(args.input, os.path.dirname(os.path.abspath(args.output_dir))) as inputs:
+        train = [find_file(inputs, name) for name in TRAIN]
+        dev = [find_file(inputs, name) for name in DEV]
+        return write_outputs(args, train, dev)
+
+
+def write_outputs(args: argparse.Namespace, train: list[str], dev: list[str]) -> int:
 
     # Pass 1: token counts of the kept training pairs. Pass 2 reads the files again: the full corpus (~5.9M pairs)
     # would not fit in memory as token lists.
@@ -96,6 +107,30 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     if args.max_length < 1:
         parser.error("--max-length must be at least 1")
     return args
+
+
+@contextlib.contextmanager
+def dev_archives_extracted(inputs: Sequence[str], work_dir: str) -> Iterator[list[str]]:
+    """The inputs, plus a temporary folder holding the dev files of every archive among them or in their folders."""
+    archives = [path for path in inputs if is_archive(path)]
+    for folder in filter(os.path.isdir, inputs):
+        archives += [os.path.join(folder, name) for name in sorted(os.listdir(folder))]
+    archives = [path for path in archives if is_archive(path)]
+    if not archives:
+        yield list(inputs)
+        return
+    extracted = tempfile.mkdtemp(prefix=".wmt-dev-", dir=work_dir)
+    try:
+        for archive in archives:
+            extract(archive, extracted, lambda member: os.path.basename(member).removesuffix(".gz") in DEV)
+        yield [path for path in inputs if not is_archive(path)] + found_folders(extracted)
+    finally:
+        shutil.rmtree(extracted, ignore_errors=True)
+
+
+def found_folders(root: str) -> list[str]:
+    """root and every folder below it (an archive may keep the dev files in a subfolder)."""
+    return [folder for folder, _, _ in os.walk(root)]
 
 
 def find_file(inputs: Sequence[str], name: str) -> str:

@@ -13,7 +13,7 @@ def model_builder(ctx: PipelineContext, image: str, model_data) -> ModelBuilder:
         role_arn=ctx.role_arn,
         sagemaker_session=ctx.session,
         dependencies={},  # the default {"auto": True} looks up the default S3 bucket over the network
-        network=Networking(enable_network_isolation=True),
+        network=Networking(enable_network_isolation=True, **ctx.vpc),
     )
 
 

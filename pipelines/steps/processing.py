@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from pipelines.context import PipelineContext
 from pipelines.sdk import (
+    Join,
     NetworkConfig,
     ProcessingInput,
     ProcessingOutput,
@@ -26,6 +27,14 @@ INPUT_ROOT = "/opt/ml/processing/input"
 OUTPUT_ROOT = "/opt/ml/processing/output"
 # The scikit-learn image is the default runtime of the processing scripts (Python 3.12, numpy 2.5, pandas 2.2).
 SKLEARN_VERSION = "1.9-0"
+# The vision scripts need Pillow, which the scikit-learn image lacks: they run in the PyTorch training image (CPU
+# build; Python 3.13, Pillow and numpy), whose packages `requirements-images.txt` mirrors for their tests.
+PYTORCH_VERSION = "2.10.0"
+PYTORCH_IMAGE_OPTIONS = {"py_version": "py313", "image_scope": "training", "instance_type": "ml.m5.xlarge"}
+
+
+def vision_image(ctx: PipelineContext) -> str:
+    return ctx.image("pytorch", PYTORCH_VERSION, **PYTORCH_IMAGE_OPTIONS)
 
 
 def input_path(name: str) -> str:
@@ -60,7 +69,9 @@ def processing_step(
         volume_kms_key=ctx.kms_key,
         output_kms_key=ctx.kms_key,
         max_runtime_in_seconds=max_runtime_in_seconds,
-        network_config=NetworkConfig(enable_network_isolation=network_isolation, encrypt_inter_container_traffic=True),
+        network_config=NetworkConfig(
+            enable_network_isolation=network_isolation, encrypt_inter_container_traffic=True, **ctx.vpc
+        ),
     )
     step_args = processor.run(
         code=ctx.code_uri,
@@ -102,6 +113,23 @@ def generate_step(ctx: PipelineContext, params, script: str, splits: Sequence[st
         inputs={},
         outputs=splits,
         arguments=["--output-dir", OUTPUT_ROOT, *arguments],
+    )
+
+
+def fetch_step(ctx: PipelineContext, params, files: Sequence[str] = ()) -> ProcessingStep:
+    """Downloads the raw dataset into its `raw` output: InputDataUri itself, or the given files under it (then
+    InputDataUri is a folder URI ending in `/`). The only step with network access; the parsing step reads `raw`
+    with network isolation on. The download's SHA-256 sums are written beside the files (raw/SHA256SUMS)."""
+    sources = [Join(on="", values=[params.input_data_uri, name]) for name in files] or [params.input_data_uri]
+    return processing_step(
+        ctx,
+        "Download",
+        script="fetch",
+        instance_type=params.processing_instance_type,
+        inputs={},
+        outputs=("raw",),
+        arguments=[*(part for source in sources for part in ("--source", source)), "--output-dir", OUTPUT_ROOT],
+        network_isolation=False,
     )
 
 

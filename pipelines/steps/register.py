@@ -41,6 +41,23 @@ BLAZINGTEXT_INFERENCE = InferenceSpec(
 )
 
 
+# The vision algorithms take one image per request (DG image-classification, object-detection, semantic-segmentation).
+IMAGE_TYPES = ("image/jpeg", "image/png", "application/x-image")
+# The image models are hosted on CPU or GPU; CPU is the cheap default.
+VISION_INSTANCES = {
+    "realtime_instances": ("ml.c5.xlarge", "ml.m5.xlarge", "ml.g4dn.xlarge"),
+    "transform_instances": ("ml.c5.xlarge",),
+}
+IMAGE_CLASSIFICATION_INFERENCE = InferenceSpec(
+    IMAGE_TYPES, ("application/json", "application/jsonlines"), **VISION_INSTANCES
+)
+OBJECT_DETECTION_INFERENCE = InferenceSpec(IMAGE_TYPES, ("application/json",), **VISION_INSTANCES)
+# A PNG class mask, or per-class probabilities as a RecordIO-protobuf tensor.
+SEGMENTATION_INFERENCE = InferenceSpec(
+    ("image/jpeg",), ("image/png", "application/x-recordio-protobuf"), **VISION_INSTANCES
+)
+
+
 def register_step(
     ctx: PipelineContext,
     image: str,

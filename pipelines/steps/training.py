@@ -14,6 +14,7 @@ from pipelines.sdk import (
     ModelTrainer,
     Networking,
     OutputDataConfig,
+    PipelineVariable,
     S3DataSource,
     StoppingCondition,
     TrainingStep,
@@ -31,8 +32,12 @@ class Channel:
 
     name: str
     source: object
-    content_type: str
+    content_type: str | None  # None: the algorithm knows the channel's format (e.g. Seq2Seq's three channels)
     sharded: bool = False
+
+    def input_data(self) -> InputData:
+        typed = {"content_type": self.content_type} if self.content_type else {}  # the SDK refuses an explicit None
+        return InputData(channel_name=self.name, data_source=self.s3_data_source(), **typed)
 
     def s3_data_source(self) -> S3DataSource:
         return S3DataSource(
@@ -42,18 +47,35 @@ class Channel:
         )
 
 
+# Built-in algorithms running on spot without checkpoints may wait at most this long in all, capacity wait plus
+# run time (developer guide, "Managed Spot Training": MaxWaitTimeInSeconds is limited to 3600 seconds for them).
+SPOT_WAIT_WITHOUT_CHECKPOINTS = 3600
+
+
 @dataclass(frozen=True)
 class JobLimits:
-    """How long a training job may run, and how long it may wait for spot capacity on top of that."""
+    """How long a training job may run, and whether it may run on spot capacity."""
 
     max_runtime_in_seconds: int = 3600
     volume_size_in_gb: int = 30
     spot: bool = True  # managed spot training: up to 90% cheaper, may wait for capacity
 
-    @property
-    def max_wait_in_seconds(self) -> int | None:
-        # Spot jobs may wait for capacity as long again as they may run; SageMaker requires wait >= runtime.
-        return 2 * self.max_runtime_in_seconds if self.spot else None
+    def spot_plan(self, spot_wanted: bool, checkpoints: bool) -> tuple[bool, int | None]:
+        """(run on spot?, MaxWaitTimeInSeconds). With checkpoints a spot job may wait as long again as it may run
+        (SageMaker requires wait >= runtime). Without them the wait is capped at one hour in all, so a job allowed
+        to run longer than that runs on demand instead."""
+        if not (self.spot and spot_wanted):
+            return False, None
+        if checkpoints:
+            return True, 2 * self.max_runtime_in_seconds
+        if self.max_runtime_in_seconds <= SPOT_WAIT_WITHOUT_CHECKPOINTS:
+            return True, SPOT_WAIT_WITHOUT_CHECKPOINTS
+        return False, None
+
+
+def hyperparameter(value):
+    """Hyperparameters are strings; a pipeline value (e.g. a count the processing step computed) stays one."""
+    return value if isinstance(value, PipelineVariable) else str(value)
 
 
 def secure_trainer(
@@ -64,29 +86,33 @@ def secure_trainer(
     instance_type,
     instance_count,
     limits: JobLimits = JobLimits(),
+    checkpoints_allowed: bool = True,
 ) -> ModelTrainer:
     """A ModelTrainer with the project's defaults: KMS on volume and output, network isolation, encrypted traffic
-    between instances, and managed spot, with checkpoints where the algorithm resumes from them."""
-    checkpoints = limits.spot and algorithm.checkpoints
+    between instances, and managed spot, with checkpoints where the algorithm resumes from them (and the caller
+    allows them: a tuning job's training jobs would share one location)."""
+    resumable = algorithm.checkpoints and checkpoints_allowed
+    spot, max_wait = limits.spot_plan(ctx.options.spot, resumable)
+    checkpoints = spot and resumable
     return ModelTrainer(
         training_image=ctx.algorithm_image(algorithm),
         role=ctx.role_arn,
         sagemaker_session=ctx.session,
-        hyperparameters={key: str(value) for key, value in hyperparameters.items()},
+        hyperparameters={key: hyperparameter(value) for key, value in hyperparameters.items()},
         compute=Compute(
             instance_type=instance_type,
             instance_count=instance_count,
             volume_size_in_gb=limits.volume_size_in_gb,
             volume_kms_key_id=ctx.kms_key,
-            enable_managed_spot_training=limits.spot,
+            enable_managed_spot_training=spot,
         ),
         stopping_condition=StoppingCondition(
             max_runtime_in_seconds=limits.max_runtime_in_seconds,
-            max_wait_time_in_seconds=limits.max_wait_in_seconds,
+            max_wait_time_in_seconds=max_wait,
         ),
         output_data_config=OutputDataConfig(s3_output_path=ctx.run_uri(step_name, "model"), kms_key_id=ctx.kms_key),
         checkpoint_config=CheckpointConfig(s3_uri=ctx.run_uri(step_name, "checkpoints")) if checkpoints else None,
-        networking=Networking(enable_network_isolation=True, enable_inter_container_traffic_encryption=True),
+        networking=Networking(enable_network_isolation=True, enable_inter_container_traffic_encryption=True, **ctx.vpc),
     )
 
 
@@ -101,14 +127,7 @@ def training_step(
     limits: JobLimits = JobLimits(),
 ) -> TrainingStep:
     trainer = secure_trainer(ctx, name, algorithm, hyperparameters, instance_type, instance_count, limits)
-    step_args = trainer.train(
-        input_data_config=[
-            InputData(
-                channel_name=channel.name, data_source=channel.s3_data_source(), content_type=channel.content_type
-            )
-            for channel in channels
-        ]
-    )
+    step_args = trainer.train(input_data_config=[channel.input_data() for channel in channels])
     return TrainingStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())
 
 
@@ -122,6 +141,6 @@ def final_metric(step: TrainingStep, metric_name: str):
     return step.properties.FinalMetricDataList[metric_name].Value
 
 
-def channels_of(source_step, content_type: str, *names: str, sharded: Sequence[str] = ()) -> list[Channel]:
+def channels_of(source_step, content_type: str | None, *names: str, sharded: Sequence[str] = ()) -> list[Channel]:
     """Training channels named after, and fed by, the outputs of a processing step."""
     return [Channel(name, output_uri(source_step, name), content_type, sharded=name in sharded) for name in names]

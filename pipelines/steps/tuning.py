@@ -1,8 +1,8 @@
 """Tuning steps: a hyperparameter tuning job whose training jobs keep the project's security settings.
 
 SDK 3.27.0 builds the tuning job's TrainingJobDefinition from instance type, count and volume size only, silently
-dropping network isolation, inter-container traffic encryption and the volume KMS key; and its ResourceLimits accept
-only integers, although the API takes pipeline parameters there. SecureTuner fixes both.
+dropping network isolation, inter-container traffic encryption, the volume KMS key and the VPC; and its
+ResourceLimits accept only integers, although the API takes pipeline parameters there. SecureTuner fixes both.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.sdk import Channel as ChannelShape
-from pipelines.sdk import DataSource, HyperparameterTuner, Join, ResourceLimits, TuningStep
+from pipelines.sdk import DataSource, HyperparameterTuner, Join, ResourceLimits, TuningStep, VpcConfig
 from pipelines.steps.policies import CACHE, job_retry_policies
 from pipelines.steps.training import Channel, JobLimits, secure_trainer
 
@@ -39,6 +39,10 @@ class SecureTuner(HyperparameterTuner):
             trainer.networking.enable_inter_container_traffic_encryption
         )
         definition.resource_config.volume_kms_key_id = trainer.compute.volume_kms_key_id
+        if trainer.networking.subnets:
+            definition.vpc_config = VpcConfig(
+                subnets=trainer.networking.subnets, security_group_ids=trainer.networking.security_group_ids
+            )
         return definition
 
 
@@ -59,8 +63,9 @@ def tuning_step(
 ) -> TuningStep:
     """A Bayesian tuning job over `ranges`. Its training jobs run on spot without checkpoints: they all share one
     checkpoint location, and a built-in algorithm would resume a job from another job's checkpoint."""
-    trainer = secure_trainer(ctx, name, algorithm, static_hyperparameters, instance_type, instance_count, limits)
-    trainer.checkpoint_config = None
+    trainer = secure_trainer(
+        ctx, name, algorithm, static_hyperparameters, instance_type, instance_count, limits, checkpoints_allowed=False
+    )
     tuner = SecureTuner(
         trainer,
         objective_metric_name=objective_metric,

@@ -1,6 +1,7 @@
 """The foundation stack: key, buckets, execution role (least privilege), outputs, and data kept on destroy."""
 
 import json
+import re
 
 import pytest
 from aws_cdk.assertions import Match, Template
@@ -115,6 +116,7 @@ EXAMPLES = "sagemaker-example-files-prod-us-east-1"
 DATASETS = sorted(
     [
         (EXAMPLES, "datasets/image/MNIST/mnist.pkl.gz"),
+        (EXAMPLES, "datasets/image/caltech-256/256_ObjectCategories.tar"),
         (EXAMPLES, "datasets/tabular/anomaly_benchmark_taxi/NAB_nyc_taxi.csv"),
         (EXAMPLES, "datasets/tabular/breast_cancer/wdbc.csv"),
         (EXAMPLES, "datasets/tabular/chicago_traffic/speed_camera_violations.csv"),
@@ -124,7 +126,7 @@ DATASETS = sorted(
         (EXAMPLES, "datasets/text/text8/text8.gz"),
         ("aws-ml-blog-sagemaker-census-segmentation", "Census_Data_for_SageMaker.csv"),
     ]
-)  # generated data and the MovieLens download need no S3 read
+)  # generated data and the web downloads (MovieLens, lid.176, WMT17, CUB, VOC) need no S3 read
 
 
 def test_role_statements_are_exactly_what_the_registered_pipelines_need(statements):
@@ -221,8 +223,13 @@ def test_image_pull_is_scoped_to_the_algorithm_repositories(statements):
         "us-east-1:522234722520:repository/forecasting-deepar",
         "us-east-1:683313688378:repository/sagemaker-scikit-learn",
         "us-east-1:683313688378:repository/sagemaker-xgboost",
+        "us-east-1:763104351884:repository/pytorch-training",
         "us-east-1:766337827248:repository/lda",
         "us-east-1:811284229777:repository/blazingtext",
+        "us-east-1:811284229777:repository/image-classification",
+        "us-east-1:811284229777:repository/object-detection",
+        "us-east-1:811284229777:repository/semantic-segmentation",
+        "us-east-1:811284229777:repository/seq2seq",
     ]
 
 
@@ -230,7 +237,9 @@ def test_logs_scoped_to_the_sagemaker_job_log_groups(statements):
     text = json.dumps(statements["WriteJobLogs"]["Resource"])
     for group in ("ProcessingJobs", "TrainingJobs", "TransformJobs"):
         assert f"log-group:/aws/sagemaker/{group}" in text
-    assert "Endpoints" not in text
+    # the opt-in endpoints are named after their pipelines: exactly those log groups, and their streams
+    endpoint_groups = sorted(set(re.findall(r"log-group:/aws/sagemaker/Endpoints/([a-z0-9-]+)", text)))
+    assert endpoint_groups == sorted(PIPELINES)
 
 
 def test_outputs_for_studio_users(foundation_template):

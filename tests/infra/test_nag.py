@@ -34,6 +34,7 @@ EXPECTED = sorted(
         ack("Jobs", "logs", "log-group:/aws/sagemaker/ProcessingJobs:*"),
         ack("Jobs", "logs", "log-group:/aws/sagemaker/TrainingJobs:*"),
         ack("Jobs", "logs", "log-group:/aws/sagemaker/TransformJobs:*"),
+        *(ack("Jobs", "logs", f"log-group:/aws/sagemaker/Endpoints/{pipeline}:*") for pipeline in PIPELINES),
         f"{FOUNDATION}/Jobs: AwsSolutions-IAM5[Resource::*]",
         f"{FOUNDATION}/Images: AwsSolutions-IAM5[Resource::*]",
     ]

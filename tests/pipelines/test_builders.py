@@ -6,10 +6,10 @@ import pytest
 
 from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
-from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, Pipeline, quiet
+from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, ParameterString, Pipeline, quiet
 from pipelines.steps.gate import Gate, gate_step
 from pipelines.steps.model import model_step
-from pipelines.steps.training import Channel
+from pipelines.steps.training import Channel, JobLimits
 from pipelines.steps.transform import transform_step
 from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
 
@@ -122,3 +122,34 @@ def test_gate_direction(ctx, higher_is_better, condition_type, words):
     assert condition["Type"] == condition_type
     fail = document["Steps"][0]["Arguments"]["ElseSteps"][0]
     assert words in fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][2]
+
+
+def test_a_use_case_parameter_is_declared_once():
+    with quiet():
+        ctx = PipelineContext(region="us-east-1", prefix="sm-algo", use_case="parameters")
+    pairs = ctx.parameter(ParameterString("MaxPairs", "10"), "Pairs to read.")
+    assert pairs.name == "MaxPairs" and ctx.extra_parameters == {"MaxPairs": (pairs, "Pairs to read.")}
+    with pytest.raises(ValueError, match="sm-algo-parameters: parameter MaxPairs declared twice"):
+        ctx.parameter(ParameterString("MaxPairs", "20"), "Again.")
+
+
+def test_channel_without_content_type_leaves_it_out():
+    plain = Channel("vocab", "s3://bucket/vocab", None).input_data()
+    typed = Channel("train", "s3://bucket/train", "text/csv").input_data()
+    assert plain.content_type is None and typed.content_type == "text/csv"
+
+
+@pytest.mark.parametrize(
+    ("limits", "wanted", "checkpoints", "plan"),
+    [
+        (JobLimits(max_runtime_in_seconds=3600), True, True, (True, 7200)),  # may wait as long again as it runs
+        (JobLimits(max_runtime_in_seconds=3600), True, False, (True, 3600)),  # DG: 1 h in all without checkpoints
+        (JobLimits(max_runtime_in_seconds=1800), True, False, (True, 3600)),
+        (JobLimits(max_runtime_in_seconds=14400), True, False, (False, None)),  # longer: on demand
+        (JobLimits(max_runtime_in_seconds=14400), True, True, (True, 28800)),
+        (JobLimits(), False, True, (False, None)),  # the deployment turned spot off
+        (JobLimits(spot=False), True, True, (False, None)),
+    ],
+)
+def test_spot_plan(limits, wanted, checkpoints, plan):
+    assert limits.spot_plan(wanted, checkpoints) == plan

@@ -9,7 +9,10 @@ KMS = "${KmsKeyArn}"
 ROLE = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ExecutionRoleName}"
 JOB_TYPES = {"Processing", "Training", "Tuning", "Transform"}
 # Steps that must reach the internet: MovieLens is published only on the GroupLens web site.
-NETWORKED_STEPS = {("sm-algo-movielens-object2vec", "Preprocess")}
+# Only the scripts that download from the web run with network access; every other job is isolated.
+NETWORKED_SCRIPTS = {"fetch", "lid176", "movielens"}
+# The algorithms that resume from /opt/ml/checkpoints after a spot interruption (developer guide).
+RESUMING = ("sagemaker-xgboost", "image-classification", "object-detection", "semantic-segmentation")
 
 
 def steps_of(compiled, name, *types):
@@ -34,7 +37,7 @@ def test_processing_jobs_are_encrypted_and_isolated(compiled, name):
         assert args["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == KMS
         assert args["ProcessingOutputConfig"]["KmsKeyId"] == KMS
         assert args["NetworkConfig"]["EnableInterContainerTrafficEncryption"] is True
-        networked = (name, step["Name"]) in NETWORKED_STEPS
+        networked = args["AppSpecification"]["ContainerArguments"][0] in NETWORKED_SCRIPTS
         assert args["NetworkConfig"]["EnableNetworkIsolation"] is not networked, step["Name"]
 
 
@@ -53,12 +56,18 @@ def test_training_jobs_are_encrypted_isolated_and_on_spot(compiled, name):
         assert args["OutputDataConfig"]["KmsKeyId"] == KMS
         assert args["EnableNetworkIsolation"] is True, step["Name"]
         assert args["EnableInterContainerTrafficEncryption"] is True, step["Name"]
-        assert args["EnableManagedSpotTraining"] is True
         stopping = args["StoppingCondition"]
+        if stopping["MaxRuntimeInSeconds"] > 3600 and not args.get("CheckpointConfig"):
+            # a built-in algorithm on spot without checkpoints may take an hour at most, waiting included
+            assert args["EnableManagedSpotTraining"] is False and "MaxWaitTimeInSeconds" not in stopping
+            continue
+        assert args["EnableManagedSpotTraining"] is True
         assert stopping["MaxWaitTimeInSeconds"] >= stopping["MaxRuntimeInSeconds"]
-        # checkpoints where the algorithm resumes from them (XGBoost here), and never in a tuning job, whose
-        # training jobs would share one checkpoint location
-        resumes = "sagemaker-xgboost" in args["AlgorithmSpecification"]["TrainingImage"]
+        if "CheckpointConfig" not in args:
+            assert stopping["MaxWaitTimeInSeconds"] <= 3600, step["Name"]  # DG, Managed Spot Training
+        # checkpoints where the algorithm resumes from them (XGBoost and the vision algorithms), and never in a
+        # tuning job, whose training jobs would share one checkpoint location
+        resumes = any(f"/{repository}:" in args["AlgorithmSpecification"]["TrainingImage"] for repository in RESUMING)
         if step["Type"] == "Training" and resumes:
             assert args["CheckpointConfig"]["S3Uri"]["Std:Join"]["Values"][1] == "${DataBucket}"
         else:

@@ -1,5 +1,6 @@
-"""LDA, NTM and the two BlazingText pipelines: generated or prepared text data, channels, required
-hyperparameters (developer guide), the metric each gate reads, tuning, and LDA's region check."""
+"""LDA, NTM, the BlazingText pipelines and Seq2Seq: generated or prepared text data, channels, required
+hyperparameters (developer guide), the metric each gate reads, tuning, LDA's region check, the pretrained lid.176
+model's packaging and registration, and Seq2Seq's download, parameters and GPU training."""
 
 import pytest
 
@@ -25,6 +26,11 @@ CASES = {
     "sm-algo-text8-word2vec": (
         "Preprocess", ["text8"], "Train", {"train": "text/plain"}, {"mode"},
         "Steps.Train.FinalMetricDataList['train:mean_rho'].Value", "GreaterThanOrEqualTo"),
+    # Seq2Seq's channels carry no content type, as in NB20: the algorithm knows its three formats
+    "sm-algo-wmt-seq2seq": (
+        "Preprocess", ["wmt", "--input", "/opt/ml/processing/input/raw"], "Train",
+        {"train": None, "validation": None, "vocab": None}, set(),
+        "Steps.Train.FinalMetricDataList['validation:bleu'].Value", "GreaterThanOrEqualTo"),
 }  # fmt: skip
 
 
@@ -43,7 +49,7 @@ def test_data_step_channels_hyperparameters_and_gate(compiled, name):
     container = steps[data_step]["Arguments"]["AppSpecification"]["ContainerArguments"]
     assert container[: len(script_args)] == script_args
     args = job_arguments(steps[job_step])
-    assert {c["ChannelName"]: c["ContentType"] for c in args["InputDataConfig"]} == channels
+    assert {c["ChannelName"]: c.get("ContentType") for c in args["InputDataConfig"]} == channels
     assert all(
         c["DataSource"]["S3DataSource"]["S3DataDistributionType"] == "FullyReplicated" for c in args["InputDataConfig"]
     )  # optional NTM channels must be fully replicated (DG ntm)
@@ -77,3 +83,75 @@ def test_blazingtext_modes_and_tuning(compiled):
     for name in ("sm-algo-text8-word2vec", "sm-algo-dbpedia-blazingtext"):
         spec = steps_of(compiled, name)["RegisterModel"]["Arguments"]["InferenceSpecification"]
         assert spec["SupportedContentTypes"] == spec["SupportedResponseMIMETypes"]  # BlazingText: equal types
+
+
+def test_lid176_packages_the_pretrained_model_and_registers_it_if_verified(compiled):
+    steps = steps_of(compiled, "sm-algo-lid176-blazingtext")
+    assert [step["Type"] for step in compiled["sm-algo-lid176-blazingtext"].steps()] == [
+        "Processing", "Condition", "RegisterModel", "Fail"]  # fmt: skip
+    package = steps["PackageModel"]["Arguments"]
+    assert package["AppSpecification"]["ContainerArguments"] == [
+        "lid176", "--source", {"Get": "Parameters.InputDataUri"}, "--size", "131266198",
+        "--output-dir", "/opt/ml/processing/output",
+    ]  # fmt: skip
+    assert package["NetworkConfig"]["EnableNetworkIsolation"] is False  # it downloads the model
+    outputs = {o["OutputName"] for o in package["ProcessingOutputConfig"]["Outputs"]}
+    assert outputs == {"model", "verification"}
+    gate = steps["CheckVerification"]["Arguments"]
+    (condition,) = gate["Conditions"]
+    assert condition["Type"] == "GreaterThanOrEqualTo"
+    assert condition["LeftValue"]["Std:JsonGet"]["Path"] == "verification.passed.value"
+    assert condition["RightValue"] == {"Get": "Parameters.MetricThreshold"}
+    parameters = {p["Name"]: p for p in compiled["sm-algo-lid176-blazingtext"].document["Parameters"]}
+    assert parameters["InputDataUri"]["DefaultValue"].endswith("/fasttext/supervised-models/lid.176.bin")
+    assert parameters["MetricThreshold"]["DefaultValue"] == 1.0
+    (register,) = [step for step in gate["IfSteps"] if step["Type"] == "RegisterModel"]
+    container = register["Arguments"]["InferenceSpecification"]["Containers"][0]
+    assert container["Image"].endswith(".amazonaws.com/blazingtext:1")
+    assert container["ModelDataUrl"] == {
+        "Std:Join": {
+            "On": "/",
+            "Values": [
+                {"Get": "Steps.PackageModel.ProcessingOutputConfig.Outputs['model'].S3Output.S3Uri"},
+                "model.tar.gz",
+            ],
+        }
+    }
+    spec = register["Arguments"]["InferenceSpecification"]
+    assert spec["SupportedContentTypes"] == ["application/json", "application/jsonlines"]
+
+
+def test_seq2seq_downloads_the_release_and_trains_on_a_gpu(compiled):
+    name = "sm-algo-wmt-seq2seq"
+    steps = steps_of(compiled, name)
+    download = steps["Download"]["Arguments"]
+    sources = download["AppSpecification"]["ContainerArguments"][2:-2:2]
+    assert [source["Std:Join"]["Values"][1] for source in sources] == ["corpus.tc.en.gz", "corpus.tc.de.gz", "dev.tgz"]
+    assert download["NetworkConfig"]["EnableNetworkIsolation"] is False
+    preprocess = steps["Preprocess"]["Arguments"]
+    assert preprocess["NetworkConfig"]["EnableNetworkIsolation"] is True
+    inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in preprocess["ProcessingInputs"]}
+    assert inputs["raw"] == {"Get": "Steps.Download.ProcessingOutputConfig.Outputs['raw'].S3Output.S3Uri"}
+    arguments = preprocess["AppSpecification"]["ContainerArguments"]
+    options = dict(zip(arguments[1::2], arguments[2::2], strict=False))
+    assert options["--max-length"] == "60"
+    for option, parameter in (("--max-pairs", "MaxSentencePairs"), ("--vocab-size", "VocabularySize")):
+        assert options[option] == {"Get": f"Parameters.{parameter}"}
+    parameters = {p["Name"]: p for p in compiled[name].document["Parameters"]}
+    assert (
+        parameters["MaxSentencePairs"]["DefaultValue"] == "10000"
+        and parameters["VocabularySize"]["DefaultValue"] == "50000"
+    )
+    assert parameters["MaxSentencePairs"]["Description"].startswith("Training sentence pairs")
+    assert (
+        parameters["InputDataUri"]["DefaultValue"]
+        == "https://data.statmt.org/wmt17/translation-task/preprocessed/de-en/"
+    )
+    assert parameters["TrainingInstanceType"]["DefaultValue"].startswith(("ml.g4dn.", "ml.g5.", "ml.p3."))
+    train = steps["Train"]["Arguments"]
+    assert train["AlgorithmSpecification"]["TrainingImage"].endswith(".amazonaws.com/seq2seq:1")
+    hyperparameters = train["HyperParameters"]
+    assert hyperparameters["max_seq_len_source"] == hyperparameters["max_seq_len_target"] == "60"
+    assert hyperparameters["optimized_metric"] == "bleu"
+    spec = steps["CheckBleu"]["Arguments"]["IfSteps"][0]["Arguments"]["InferenceSpecification"]
+    assert spec["SupportedContentTypes"] == ["application/json", "application/jsonlines", RECORDIO]

@@ -151,10 +151,20 @@ def test_bad_arguments_are_usage_errors(tmp_path, output, capsys, args):
     assert files_under(output) == []
 
 
-def test_sha256_is_required(tmp_path, output, capsys):
+def test_size_or_sha256_is_required(tmp_path, output, capsys):
     with pytest.raises(SystemExit):
-        lid176.main(["--source", str(tmp_path / "m.bin"), "--output-dir", str(output)])
-    assert "--sha256" in capsys.readouterr().err
+        lid176.main(["--source", str(write_model(tmp_path / "m.bin")), "--output-dir", str(output)])
+    assert "give --size, --sha256 or both" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
+def test_size_alone_verifies_the_model(tmp_path, output, capsys):
+    source = write_model(tmp_path / "lid.176.bin")
+    args = ["--source", str(source), "--output-dir", str(output)]
+    assert lid176.main([*args, "--size", str(len(MODEL))]) == 0
+    assert_packaged(output)
+    assert lid176.main([*args, "--size", str(len(MODEL) + 1)]) == 2
+    assert f"size mismatch: expected {len(MODEL) + 1} bytes, got {len(MODEL)}" in capsys.readouterr().err
 
 
 # --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------

@@ -6,6 +6,7 @@ independent reader in recordio_reader.py.
 
 import gzip
 import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,54 @@ def test_bad_arguments_are_usage_errors(tmp_path, output, args):
         run_wmt(corpus(tmp_path / "data"), output, *args)
     assert exit_info.value.code == 2
     assert files_under(output) == []
+
+
+# --- the dev set inside the release's dev.tgz --------------------------------------------------------------------
+
+
+def dev_tgz(path: Path, members: dict[str, list[str]]) -> Path:
+    """A gzip tar like the WMT17 release's dev.tgz, holding the given text files (and another year's dev set)."""
+    staging = path.parent / "dev-staging"
+    for name, lines in {**members, "dev/newstest2013.tc.en": ["other year"]}.items():
+        write_lines(staging / name, lines)
+    with tarfile.open(path, "w:gz") as archive:
+        archive.add(staging / "dev", arcname="dev")
+    return path
+
+
+def test_reads_the_dev_set_from_dev_tgz(tmp_path, output):
+    plain = corpus(tmp_path / "plain")
+    assert run_wmt(plain, output) == 0
+    expected = {path.relative_to(output): path.read_bytes() for path in files_under(output)}
+
+    packed = tmp_path / "packed"
+    write_lines(packed / "corpus.tc.en.gz", TRAIN_EN)
+    write_lines(packed / "corpus.tc.de.gz", TRAIN_DE)
+    dev_tgz(packed / "dev.tgz", {"dev/newstest2014.tc.en": DEV_EN, "dev/newstest2014.tc.de": DEV_DE})
+    second = tmp_path / "second"
+    for folder in output_folders(second):
+        folder.mkdir(parents=True)
+    assert run_wmt(packed, second) == 0
+    assert {path.relative_to(second): path.read_bytes() for path in files_under(second)} == expected
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".wmt-dev-")) == []
+
+
+def output_folders(root: Path) -> list[Path]:
+    return [root / name for name in ("train", "validation", "vocab")]
+
+
+def test_dev_tgz_without_the_dev_set_names_it(tmp_path, output, capsys):
+    folder = tmp_path / "data"
+    write_lines(folder / "corpus.tc.en.gz", TRAIN_EN)
+    write_lines(folder / "corpus.tc.de.gz", TRAIN_DE)
+    dev_tgz(folder / "dev.tgz", {"dev/newstest2014.tc.en": DEV_EN})
+    assert_fails_in_process(run_wmt(folder, output), capsys, output, "no newstest2014.tc.de or newstest2014.tc.de.gz")
+
+
+def test_corrupt_dev_tgz_names_the_archive(tmp_path, output, capsys):
+    folder = tmp_path / "data"
+    write_lines(folder / "corpus.tc.en.gz", TRAIN_EN)
+    write_lines(folder / "corpus.tc.de.gz", TRAIN_DE)
+    (folder / "dev.tgz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    code = run_wmt(folder, output)
+    assert_fails_in_process(code, capsys, output, f"error: {folder / 'dev.tgz'}: corrupt or unreadable archive")

@@ -1,0 +1,64 @@
+"""Use case 13: Image Classification (ResNet) on Caltech-256, by transfer learning or full training.
+
+Preprocess (the 256_ObjectCategories tar -> images and .lst files; a seeded 60 images per class for training, the
+rest for validation, as the notebooks split) -> Train on a GPU, with num_classes and num_training_samples read from
+the preprocessing step's stats.json -> if validation:accuracy >= MetricThreshold: register, else fail.
+UsePretrainedModel 1 (default) fine-tunes ImageNet weights (NB13b/e), 0 trains from scratch (NB13a).
+"""
+
+from pipelines.algorithms import IMAGE_CLASSIFICATION
+from pipelines.context import PipelineContext
+from pipelines.datasets import CALTECH_256
+from pipelines.parameters import StandardParameters
+from pipelines.sdk import ParameterString
+from pipelines.steps.register import IMAGE_CLASSIFICATION_INFERENCE
+from pipelines.steps.vision import prepare_images, train_on_images
+from pipelines.usecase import UseCase
+
+CHANNELS = ("train", "validation", "train_lst", "validation_lst")
+# Pretrained weights accept only 224 x 224 inputs (DG IC-Hyperparameter); resize must exceed it.
+HYPERPARAMETERS = {
+    "num_layers": 18,
+    "image_shape": "3,224,224",
+    "resize": 256,
+    "mini_batch_size": 128,
+    "epochs": 6,
+    "learning_rate": 0.01,
+    "top_k": 5,
+    "checkpoint_frequency": 2,
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    pretrained = ctx.parameter(
+        ParameterString("UsePretrainedModel", "1", enum_values=["0", "1"]),
+        "1: transfer learning from ImageNet weights (only the top layer starts fresh); 0: full training.",
+    )
+    images = prepare_images(ctx, params, "caltech256", CHANNELS, ["--train-per-class", "60", "--seed", "0"])
+    hyperparameters = {**HYPERPARAMETERS, "use_pretrained_model": pretrained}
+    return train_on_images(
+        ctx,
+        params,
+        images,
+        IMAGE_CLASSIFICATION,
+        hyperparameters,
+        images.channels("application/x-image", *CHANNELS),
+        metric="validation:accuracy",
+        higher_is_better=True,
+        inference=IMAGE_CLASSIFICATION_INFERENCE,
+        description="ResNet-18 image classifier of the 257 Caltech-256 categories, gated on validation accuracy.",
+        gate_name="CheckAccuracy",
+    )
+
+
+USE_CASE = UseCase(
+    name="caltech256-image-classification",
+    title="Image Classification (ResNet-18) on Caltech-256, transfer learning or full training",
+    algorithm=IMAGE_CLASSIFICATION.label,
+    dataset_name="Caltech-256 (256_ObjectCategories.tar: about 30,600 images, 257 categories)",
+    dataset=CALTECH_256,
+    metric_threshold=0.5,
+    processing_instance_type="ml.m5.xlarge",
+    training_instance_type="ml.g4dn.xlarge",  # GPU only (P2, P3, G4dn, G5)
+    build=build,
+)

@@ -1,0 +1,68 @@
+"""Use case 14: Object Detection (SSD, ResNet-50) of bird species on CUB-200-2011.
+
+Download (CUB_200_2011.tgz; the only step with network access) -> Preprocess (the `Classes` chosen, by default
+NB14's five species; the archive's train/test split; one JSON annotation per image with the size read from the image
+and the box in pixels) -> Train on a GPU, with num_classes and num_training_samples from stats.json -> if
+validation:mAP >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import OBJECT_DETECTION
+from pipelines.context import PipelineContext
+from pipelines.datasets import CUB_200_2011
+from pipelines.parameters import StandardParameters
+from pipelines.sdk import ParameterString
+from pipelines.steps.register import OBJECT_DETECTION_INFERENCE
+from pipelines.steps.vision import prepare_images, train_on_images
+from pipelines.usecase import UseCase
+
+CHANNELS = ("train", "validation", "train_annotation", "validation_annotation")
+HYPERPARAMETERS = {  # NB14's settings
+    "base_network": "resnet-50",
+    "use_pretrained_model": 1,
+    "mini_batch_size": 16,
+    "epochs": 100,
+    "learning_rate": 0.001,
+    "lr_scheduler_step": "33,67",
+    "lr_scheduler_factor": 0.1,
+    "optimizer": "sgd",
+    "momentum": 0.9,
+    "weight_decay": 0.0005,
+    "overlap_threshold": 0.5,
+    "nms_threshold": 0.45,
+    "image_shape": 512,
+    "label_width": 350,  # >= 5 x boxes per image + 2 (DG); CUB has one box per image
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    classes = ctx.parameter(
+        ParameterString("Classes", "17,36,47,68,73"),
+        "CUB class ids (1-200) to train on, comma-separated, or 'all'; the default is NB14's five-species sample.",
+    )
+    images = prepare_images(ctx, params, "cub200", CHANNELS, ["--classes", classes], download=True)
+    return train_on_images(
+        ctx,
+        params,
+        images,
+        OBJECT_DETECTION,
+        HYPERPARAMETERS,
+        images.channels("image/jpeg", *CHANNELS),  # annotation channels too (DG object-detection)
+        metric="validation:mAP",
+        higher_is_better=True,
+        inference=OBJECT_DETECTION_INFERENCE,
+        description="SSD (ResNet-50) bird detector on CUB-200-2011, gated on validation mAP.",
+        gate_name="CheckMAP",
+    )
+
+
+USE_CASE = UseCase(
+    name="cub200-object-detection",
+    title="Object Detection (SSD) of bird species on CUB-200-2011",
+    algorithm=OBJECT_DETECTION.label,
+    dataset_name="CUB-200-2011 (CUB_200_2011.tgz: 11,788 images of 200 species, one box each)",
+    dataset=CUB_200_2011,
+    metric_threshold=0.5,  # NB14: about 0.7 with the five species after 100 epochs
+    processing_instance_type="ml.m5.xlarge",
+    training_instance_type="ml.g4dn.xlarge",  # GPU only (P2, P3, G4dn, G5)
+    build=build,
+)

@@ -1,0 +1,67 @@
+"""Use case 15: Semantic Segmentation (FCN, ResNet-50) on Pascal VOC 2012.
+
+Download (the fast.ai pascal-voc.tgz; the only step with network access) -> Preprocess (VOC2012's segmentation
+train/val lists -> JPEG images and their single-channel PNG class masks, sizes and class values checked, 255 kept as
+"ignore"; a label map) -> Train on one GPU instance, with num_classes and num_training_samples from stats.json ->
+if validation:mIOU >= MetricThreshold: register, else fail.
+"""
+
+from pipelines.algorithms import SEMANTIC_SEGMENTATION
+from pipelines.context import PipelineContext
+from pipelines.datasets import PASCAL_VOC
+from pipelines.parameters import StandardParameters
+from pipelines.sdk import ParameterString
+from pipelines.steps.register import SEGMENTATION_INFERENCE
+from pipelines.steps.vision import prepare_images, train_on_images
+from pipelines.usecase import UseCase
+
+CHANNELS = ("train", "validation", "train_annotation", "validation_annotation", "label_map")
+HYPERPARAMETERS = {  # NB15's settings
+    "backbone": "resnet-50",
+    "algorithm": "fcn",
+    "use_pretrained_model": "True",
+    "crop_size": 240,
+    "epochs": 10,
+    "learning_rate": 0.0001,
+    "optimizer": "rmsprop",
+    "lr_scheduler": "poly",
+    "mini_batch_size": 16,
+    "validation_mini_batch_size": 16,
+    "early_stopping": "True",
+    "early_stopping_patience": 2,
+    "early_stopping_min_epochs": 10,
+}
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    max_images = ctx.parameter(
+        ParameterString("MaxImages", "0"),
+        "Images per split, from the start of VOC's train/val lists, for a cheap run (0 = all: 1,464 + 1,449).",
+    )
+    images = prepare_images(ctx, params, "voc_segmentation", CHANNELS, ["--max-images", max_images], download=True)
+    return train_on_images(
+        ctx,
+        params,
+        images,
+        SEMANTIC_SEGMENTATION,
+        HYPERPARAMETERS,
+        images.channels(None, *CHANNELS),  # like NB15: the algorithm knows its channels' formats
+        metric="validation:mIOU",
+        higher_is_better=True,
+        inference=SEGMENTATION_INFERENCE,
+        description="FCN (ResNet-50) segmentation of the 21 Pascal VOC classes, gated on validation mIOU.",
+        gate_name="CheckMIOU",
+    )
+
+
+USE_CASE = UseCase(
+    name="voc-semantic-segmentation",
+    title="Semantic Segmentation (FCN) on Pascal VOC 2012",
+    algorithm=SEMANTIC_SEGMENTATION.label,
+    dataset_name="Pascal VOC 2012 segmentation (1,464 train / 1,449 val images, 21 classes)",
+    dataset=PASCAL_VOC,
+    metric_threshold=0.4,
+    processing_instance_type="ml.m5.xlarge",
+    training_instance_type="ml.g4dn.xlarge",  # GPU only, single instance (P2, P3, G4dn, G5)
+    build=build,
+)

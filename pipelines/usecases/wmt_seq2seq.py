@@ -1,0 +1,105 @@
+"""Use case 20: Seq2Seq English-to-German translation on WMT17 (the preprocessed, tokenized release).
+
+Download (corpus.tc.en.gz, corpus.tc.de.gz, dev.tgz; the only step with network access) -> Preprocess (the first
+MaxSentencePairs training pairs, vocabularies of VocabularySize, RecordIO-protobuf int32 token ids; newstest2014 as
+validation) -> Train on a GPU (channels train, validation, vocab) -> if validation:bleu >= MetricThreshold:
+register, else fail. The default run is NB20's cheap demo (10,000 pairs): expect a low BLEU; the threshold is low.
+"""
+
+from pipelines.algorithms import SEQ2SEQ
+from pipelines.context import PipelineContext
+from pipelines.datasets import WMT17_DE_EN, WMT17_FILES
+from pipelines.parameters import StandardParameters
+from pipelines.recipes import train_and_register
+from pipelines.sdk import ParameterString
+from pipelines.steps.processing import OUTPUT_ROOT, fetch_step, input_path, output_uri, processing_step
+from pipelines.steps.register import InferenceSpec
+from pipelines.steps.training import RECORDIO, JobLimits, channels_of
+from pipelines.usecase import UseCase
+
+MAX_SEQUENCE_LENGTH = 60  # NB20's max_seq_len_source/target; longer pairs are left out of the records
+HYPERPARAMETERS = {  # NB20's settings
+    "max_seq_len_source": MAX_SEQUENCE_LENGTH,
+    "max_seq_len_target": MAX_SEQUENCE_LENGTH,
+    "optimized_metric": "bleu",
+    "batch_size": 64,
+    "checkpoint_frequency_num_batches": 1000,
+    "rnn_num_hidden": 512,
+    "num_layers_encoder": 1,
+    "num_layers_decoder": 1,
+    "num_embed_source": 512,
+    "num_embed_target": 512,
+    "checkpoint_threshold": 3,
+    "max_num_batches": 2100,
+}
+# JSON in real time, JSON Lines in batch transform, RecordIO-protobuf token ids in bulk (DG seq-2-seq).
+INFERENCE = InferenceSpec(
+    content_types=("application/json", "application/jsonlines", RECORDIO),
+    response_types=("application/json", "application/jsonlines", RECORDIO),
+)
+
+
+def build(ctx: PipelineContext, params: StandardParameters) -> list:
+    # Strings, because processing container arguments are strings (the script checks they are whole numbers).
+    max_pairs = ctx.parameter(
+        ParameterString("MaxSentencePairs", "10000"),
+        "Training sentence pairs read from the start of the corpus (0 = all, about 5.9 million).",
+    )
+    vocabulary_size = ctx.parameter(
+        ParameterString("VocabularySize", "50000"),
+        "Entries of each language's vocabulary, the special tokens <pad> <unk> <s> </s> included.",
+    )
+    download = fetch_step(ctx, params, WMT17_FILES)
+    prepare = processing_step(
+        ctx,
+        "Preprocess",
+        script="wmt",
+        instance_type=params.processing_instance_type,
+        inputs={"raw": output_uri(download, "raw")},
+        outputs=("train", "validation", "vocab"),
+        arguments=[
+            "--input",
+            input_path("raw"),
+            "--output-dir",
+            OUTPUT_ROOT,
+            "--max-pairs",
+            max_pairs,
+            "--vocab-size",
+            vocabulary_size,
+            "--max-length",
+            str(MAX_SEQUENCE_LENGTH),
+        ],  # fmt: skip
+    )
+    # Seq2Seq knows its three channels' formats (RecordIO-protobuf records, JSON vocabularies): like NB20, the
+    # channels declare no content type.
+    channels = channels_of(prepare, None, "train", "validation", "vocab")
+    return [
+        download,
+        prepare,
+        *train_and_register(
+            ctx,
+            params,
+            SEQ2SEQ,
+            HYPERPARAMETERS,
+            channels,
+            metric="validation:bleu",
+            higher_is_better=True,
+            inference=INFERENCE,
+            description="Seq2Seq English-German translation (WMT17), gated on validation BLEU.",
+            gate_name="CheckBleu",
+            limits=JobLimits(max_runtime_in_seconds=4 * 3600),
+        ),
+    ]
+
+
+USE_CASE = UseCase(
+    name="wmt-seq2seq",
+    title="Seq2Seq English-German translation on WMT17",
+    algorithm=SEQ2SEQ.label,
+    dataset_name="WMT17 en-de, preprocessed (corpus.tc.*: about 5.9M pairs; newstest2014: 3,003 pairs)",
+    dataset=WMT17_DE_EN,
+    metric_threshold=0.01,  # Seq2Seq reports BLEU as a fraction (Sockeye's sacrebleu score / 100)
+    processing_instance_type="ml.m5.xlarge",
+    training_instance_type="ml.g4dn.xlarge",  # Seq2Seq trains on GPUs only (P2, P3, G4dn, G5)
+    build=build,
+)

@@ -1,0 +1,269 @@
+"""The generated pipeline docs: committed as the definitions generate them, and right about what they describe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines import docs, prices
+from pipelines.compiler import CompiledPipeline
+from tests.conftest import PREFIX, REGION
+
+ABALONE = f"{PREFIX}-abalone-xgboost"
+
+
+@pytest.fixture(scope="module")
+def generated(compiled) -> dict[str, str]:
+    return docs.render_all(compiled.values())
+
+
+@pytest.fixture(scope="module")
+def abalone(compiled):
+    return compiled[ABALONE]
+
+
+def _step(pipeline, name: str) -> dict:
+    return next(step for step in pipeline.steps() if step["Name"] == name)
+
+
+def _estimate(pipeline, step: str) -> docs.JobEstimate:
+    return next(estimate for estimate in docs.job_estimates(pipeline) if estimate.step == step)
+
+
+# ---------------------------------------------------------------- staleness
+
+
+def test_docs_describe_the_region_and_prefix_the_fixture_compiles():
+    assert (docs.DEFAULT_REGION, docs.DEFAULT_PREFIX) == (REGION, PREFIX)
+
+
+def test_committed_docs_are_exactly_what_the_definitions_generate(generated):
+    stale = docs.stale_files(generated, docs.DOCS_DIR)
+    assert not stale, f"docs/pipelines/ is out of date: {', '.join(stale)}. Run `make docs`."
+
+
+def test_generation_is_deterministic(compiled, generated):
+    assert docs.render_all(compiled.values()) == generated
+
+
+def test_stale_files_names_changed_missing_and_extra_pages(generated, tmp_path):
+    docs.write_files(generated, tmp_path)
+    assert docs.stale_files(generated, tmp_path) == []
+    (tmp_path / "abalone-xgboost.md").write_text("edited by hand\n", encoding="utf-8")
+    (tmp_path / "README.md").unlink()
+    (tmp_path / "removed-pipeline.md").write_text("old\n", encoding="utf-8")
+    assert docs.stale_files(generated, tmp_path) == [
+        "README.md (missing)",
+        "abalone-xgboost.md (changed)",
+        "removed-pipeline.md (no longer generated)",
+    ]
+    docs.write_files(generated, tmp_path)  # also removes the page of the removed pipeline
+    assert docs.stale_files(generated, tmp_path) == []
+
+
+def test_check_exits_1_and_says_how_to_regenerate(compiled, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(docs, "compile_registered", lambda: list(compiled.values()))
+    monkeypatch.setattr(docs, "DOCS_DIR", tmp_path)
+    assert docs.main(["--check"]) == 1
+    assert "make docs" in capsys.readouterr().err
+    assert docs.main([]) == 0
+    assert docs.main(["--check"]) == 0
+
+
+# ---------------------------------------------------------------- step graph
+
+
+def test_abalone_edges_are_its_real_dependencies(abalone):
+    edges = {(edge.source, edge.target, edge.label) for edge in docs.dependency_edges(list(abalone.steps()))}
+    assert edges == {
+        ("Preprocess", "Train", ""),  # train and validation channels
+        ("Preprocess", "Evaluate", ""),  # test split
+        ("Train", "Evaluate", ""),  # model artifacts
+        ("Train", "RegisterModel", ""),  # model data of the package
+        ("Evaluate", "CheckMSE", ""),  # the gate reads the evaluation report
+        ("Evaluate", "RegisterModel", ""),  # model metrics
+        ("Evaluate", "QualityGateFailed", ""),  # the failure message carries the MSE
+        ("CheckMSE", "RegisterModel", "pass"),
+        ("CheckMSE", "QualityGateFailed", "fail"),
+    }
+
+
+def test_abalone_page_draws_nodes_and_edges(generated):
+    page = generated["abalone-xgboost.md"]
+    assert "```mermaid\nflowchart TD\n" in page
+    for line in (
+        'Train["Train (Training)"]',
+        'CheckMSE{"CheckMSE (Condition)"}',
+        'RegisterModel["RegisterModel (RegisterModel)"]',  # nested in the condition, drawn all the same
+        'QualityGateFailed["QualityGateFailed (Fail)"]',
+        "Preprocess --> Train",
+        "Train --> Evaluate",
+        "CheckMSE -->|pass| RegisterModel",
+        "CheckMSE -->|fail| QualityGateFailed",
+    ):
+        assert f"\n  {line}\n" in page, line
+
+
+def test_edges_merge_duplicates_keep_branch_labels_and_skip_unknown_steps():
+    registered = {"Name": "C", "Type": "Model", "DependsOn": ["Gate"], "Arguments": {"Me": {"Get": "Steps.C.Name"}}}
+    failed = {"Name": "D", "Type": "Fail", "Arguments": {"Message": {"Get": "Steps.Elsewhere.Value"}}}
+    steps = [
+        {"Name": "A", "Type": "Processing", "Arguments": {}},
+        {
+            "Name": "B",
+            "Type": "Training",
+            "DependsOn": ["A"],
+            "Arguments": {"In": {"Get": "Steps.A.ProcessingOutputConfig.Outputs['x'].S3Output.S3Uri"}},
+        },
+        {
+            "Name": "Gate",
+            "Type": "Condition",
+            "Arguments": {
+                "Conditions": [{"LeftValue": {"Get": "Steps.B.FinalMetricDataList['m'].Value"}}],
+                "IfSteps": [registered],
+                "ElseSteps": [failed],
+            },
+        },
+        registered,  # CompiledPipeline.steps() lists the branches' steps after the condition
+        failed,
+    ]
+    edges = [(edge.source, edge.target, edge.label) for edge in docs.dependency_edges(steps)]
+    assert edges == [("A", "B", ""), ("B", "Gate", ""), ("Gate", "C", "pass"), ("Gate", "D", "fail")]
+
+
+def test_a_condition_does_not_inherit_the_references_of_its_branches():
+    gate = {
+        "Name": "Gate",
+        "Type": "Condition",
+        "Arguments": {
+            "Conditions": [{"LeftValue": {"Get": "Steps.Train.FinalMetricDataList['m'].Value"}}],
+            "IfSteps": [{"Name": "Register", "Arguments": {"Model": {"Get": "Steps.Other.ModelArtifacts"}}}],
+        },
+    }
+    assert docs.referenced_steps(gate) == ["Train"]
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_parameters_table_has_the_threshold_with_its_default(generated, abalone):
+    threshold = abalone.use_case.metric_threshold
+    assert f"| `MetricThreshold` | Float | {threshold} | Quality gate: " in generated["abalone-xgboost.md"]
+
+
+def test_channels_and_gate_of_abalone(generated, abalone):
+    page = generated["abalone-xgboost.md"]
+    assert "| Train | `train` | `text/csv` | FullyReplicated | Preprocess output `train` |" in page
+    assert "| Train | `validation` | `text/csv` | FullyReplicated | Preprocess output `validation` |" in page
+    gate = "| CheckMSE | Evaluate EvaluationReport regression_metrics.mse.value | <= | `MetricThreshold` (default {}) |"
+    assert gate.format(abalone.use_case.metric_threshold) in page
+    assert "CheckMSE: passes to RegisterModel; fails to QualityGateFailed." in page
+
+
+def test_a_tuning_gate_names_the_objective_metric(generated):
+    assert "| CheckMError | Tune best objective (validation:merror) | <= |" in generated["mnist-xgboost.md"]
+
+
+def test_a_channel_without_content_type_says_none(generated):
+    assert "| Train | `train` | (none) |" in generated["wmt-seq2seq.md"]
+
+
+# ---------------------------------------------------------------- cost
+
+
+def test_training_cost_is_max_runtime_hours_times_the_price(generated, abalone):
+    arguments = _step(abalone, "Train")["Arguments"]
+    hours = arguments["StoppingCondition"]["MaxRuntimeInSeconds"] / 3600
+    train = _estimate(abalone, "Train")
+    expected = hours * prices.on_demand(train.instance_type).usd_per_hour * train.instance_count
+    assert train.on_demand == pytest.approx(expected)
+    assert train.spot and train.with_spot == pytest.approx(expected * (1 - prices.SPOT_SAVING))
+    rate = docs.usd_rate(train.price.usd_per_hour)
+    row = f"| Train | {hours * train.instance_count:g} | {rate} | {docs.usd(expected)} |"
+    assert row in generated["abalone-xgboost.md"]
+
+
+def test_instances_resolve_parameter_defaults(abalone):
+    defaults = docs.parameter_defaults(abalone.document)
+    assert _estimate(abalone, "Train").instance_type == defaults["TrainingInstanceType"]
+    assert _estimate(abalone, "Preprocess").instance_type == defaults["ProcessingInstanceType"]
+
+
+def test_tuning_cost_counts_every_training_job_it_may_run(compiled):
+    pipeline = compiled[f"{PREFIX}-mnist-xgboost"]
+    definition = _step(pipeline, "Tune")["Arguments"]["TrainingJobDefinition"]
+    jobs = docs.parameter_defaults(pipeline.document)["MaxTuningJobs"]
+    tune = _estimate(pipeline, "Tune")
+    hours = definition["StoppingCondition"]["MaxRuntimeInSeconds"] / 3600
+    assert tune.on_demand == pytest.approx(jobs * hours * tune.instance_count * tune.price.usd_per_hour)
+
+
+def test_batch_transform_is_priced_per_hour_and_left_out_of_the_total(compiled, generated):
+    pipeline = compiled[f"{PREFIX}-mnist-pca"]
+    transform = _estimate(pipeline, "ProjectTestImages")
+    assert transform.max_hours is None and transform.on_demand is None
+    totals = docs.cost_totals(pipeline)
+    bounded = [e.on_demand for e in docs.job_estimates(pipeline) if e.max_hours is not None]
+    assert totals.on_demand == pytest.approx(sum(bounded))
+    assert totals.open_ended == ("ProjectTestImages",)
+    assert "ProjectTestImages | (batch transform: depends on the data size)" in generated["mnist-pca.md"]
+
+
+def test_page_says_what_the_estimate_includes_and_excludes(generated):
+    page = generated["abalone-xgboost.md"]
+    assert "upper bound (max runtime)" in page
+    for excluded in ("S3", "KMS", "data transfer", "endpoints"):
+        assert excluded in page.split("What it excludes:")[1]
+
+
+def test_a_missing_price_stops_generation_naming_the_step(abalone, monkeypatch):
+    monkeypatch.delitem(prices.ON_DEMAND, _estimate(abalone, "Train").instance_type)
+    with pytest.raises(prices.MissingPriceError, match=f"{ABALONE} step Train: no on-demand price for ml\\."):
+        docs.render_page(abalone)
+
+
+def test_every_price_used_has_a_figure_or_says_it_was_not_found_and_a_source(compiled):
+    used = {estimate.instance_type for pipeline in compiled.values() for estimate in docs.job_estimates(pipeline)}
+    for instance_type in used:
+        price = prices.on_demand(instance_type)
+        assert price.sources and set(price.sources) <= set(prices.SOURCES)
+        assert price.usd_per_hour is None or price.usd_per_hour > 0
+
+
+def test_steps_the_generator_cannot_price_are_named_not_skipped(abalone):
+    document = json.loads(abalone.definition)
+    unbounded = json.loads(json.dumps(document["Steps"][0]))  # Preprocess, without its stopping condition
+    unbounded["Name"] = "Unbounded"
+    del unbounded["Arguments"]["StoppingCondition"]
+    notify = {"Name": "Notify", "Type": "Lambda", "DependsOn": ["Unbounded"], "Arguments": {}}
+    document["Steps"] += [unbounded, notify]
+    pipeline = CompiledPipeline(abalone.use_case, abalone.name, json.dumps(document))
+    page = docs.render_page(pipeline)
+    assert "Unbounded --> Notify" in page and 'Notify["Notify (Lambda)"]' in page
+    assert "Not estimated (a step type the generator does not price): Notify (Lambda step)." in page
+    assert docs.cost_totals(pipeline).open_ended == ("Unbounded", "Notify")
+    assert "| Unbounded | (no MaxRuntimeInSeconds in the definition) |" in page
+
+
+# ---------------------------------------------------------------- index
+
+
+def test_index_links_every_pipeline_with_its_steps_and_cost(compiled, generated):
+    index = generated["README.md"]
+    for pipeline in compiled.values():
+        assert f"| [{pipeline.use_case.name}]({pipeline.use_case.name}.md) |" in index
+    abalone = compiled[ABALONE]
+    totals = docs.cost_totals(abalone)
+    steps = "6: Preprocess > Train > Evaluate > CheckMSE > RegisterModel > QualityGateFailed"
+    assert f"| {steps} | {docs.usd(totals.on_demand)} | {docs.usd(totals.with_spot)} |" in index
+    assert "`make docs`" in index and ".venv/bin/python -m pipelines.docs" in index
+
+
+def test_index_lists_the_prices_with_their_sources(generated):
+    index = generated["README.md"]
+    assert prices.READ_ON in index and prices.OFFICIAL_PAGE in index
+    price = prices.on_demand("ml.m5.xlarge")
+    assert f"| `ml.m5.xlarge` | {docs.usd_rate(price.usd_per_hour)} | {', '.join(price.sources)} |" in index
+    assert all(f"- {key}: {prices.SOURCES[key]}" in index for key in price.sources)
+    assert f"{prices.SPOT_SAVING:.0%}" in index
