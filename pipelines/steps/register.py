@@ -43,9 +43,10 @@ BLAZINGTEXT_INFERENCE = InferenceSpec(
 
 # The vision algorithms take one image per request (DG image-classification, object-detection, semantic-segmentation).
 IMAGE_TYPES = ("image/jpeg", "image/png", "application/x-image")
-# The image models are hosted on CPU or GPU; CPU is the cheap default.
+# The image models are hosted on CPU or GPU; CPU is the cheap default. The GPU type has no local NVMe disk, so the
+# endpoint stack can encrypt its volume with the project key (SageMaker refuses a key for NVMe types such as g4dn).
 VISION_INSTANCES = {
-    "realtime_instances": ("ml.c5.xlarge", "ml.m5.xlarge", "ml.g4dn.xlarge"),
+    "realtime_instances": ("ml.c5.xlarge", "ml.m5.xlarge", "ml.p3.2xlarge"),
     "transform_instances": ("ml.c5.xlarge",),
 }
 IMAGE_CLASSIFICATION_INFERENCE = InferenceSpec(

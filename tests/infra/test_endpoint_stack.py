@@ -525,3 +525,16 @@ def test_the_app_adds_an_endpoint_stack_per_setting_with_the_models_content_type
         "sm-algo-deepar-synthetic", "sm-algo-deepar-synthetic-endpoint", "sm-algo-foundation"]  # fmt: skip
     outputs = assembly.get_stack_by_name("sm-algo-deepar-synthetic-endpoint").template["Outputs"]
     assert "--content-type application/json --body fileb://payload.json" in outputs["InvokeExample"]["Value"]
+
+
+def test_every_registered_real_time_instance_type_can_host_an_endpoint(compiled):
+    """The model packages list real-time instance types; each must pass the endpoint stack's own check (no local
+    NVMe types, which refuse the KMS key)."""
+    for name, pipeline in compiled.items():
+        for step in pipeline.steps():
+            if step["Type"] != "RegisterModel":
+                continue
+            group = step["Arguments"]["ModelPackageGroupName"]
+            for instance_type in step["Arguments"]["InferenceSpecification"]["SupportedRealtimeInferenceInstanceTypes"]:
+                value = {name: {"model_package_arn": package(group=group), "instance_type": instance_type}}
+                assert endpoint_settings_from_context(value, [name], REGION), (name, instance_type)
