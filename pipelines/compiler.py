@@ -111,7 +111,8 @@ def _with_instance_families(defaults: ParameterDefaults, options: BuildOptions) 
     return dataclasses.replace(
         defaults,
         processing_instance_type=options.instance_type(defaults.processing_instance_type),
-        training_instance_type=options.instance_type(defaults.training_instance_type),
+        training_instance_type=defaults.training_instance_type
+        and options.instance_type(defaults.training_instance_type),
     )
 
 

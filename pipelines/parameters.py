@@ -20,8 +20,8 @@ class ParameterDefaults:
     input_data_uri: str | None  # None: the pipeline generates its data
     metric_threshold: float
     processing_instance_type: str = "ml.m5.large"
-    training_instance_type: str = "ml.m5.xlarge"
-    training_instance_count: int = 1
+    training_instance_type: str | None = "ml.m5.xlarge"  # None: the pipeline trains nothing
+    training_instance_count: int | None = 1  # None: the algorithm trains on one instance only, so no parameter
     model_approval_status: str = "PendingManualApproval"
     max_tuning_jobs: int | None = None  # only pipelines with a tuning step
     max_parallel_tuning_jobs: int = 2
@@ -29,15 +29,15 @@ class ParameterDefaults:
     def __post_init__(self) -> None:
         if self.model_approval_status not in APPROVAL_STATUSES:
             raise ValueError(f"model_approval_status must be one of {APPROVAL_STATUSES}")
-        if self.training_instance_count < 1:
+        if self.training_instance_count is not None and self.training_instance_count < 1:
             raise ValueError("training_instance_count must be at least 1")
 
 
 @dataclass(frozen=True)
 class StandardParameters:
     processing_instance_type: ParameterString
-    training_instance_type: ParameterString
-    training_instance_count: ParameterInteger
+    training_instance_type: ParameterString | None
+    training_instance_count: ParameterInteger | None
     input_data_uri: ParameterString | None
     model_approval_status: ParameterString
     metric_threshold: ParameterFloat
@@ -48,8 +48,10 @@ class StandardParameters:
     def from_defaults(cls, defaults: ParameterDefaults) -> StandardParameters:
         return cls(
             processing_instance_type=ParameterString("ProcessingInstanceType", defaults.processing_instance_type),
-            training_instance_type=ParameterString("TrainingInstanceType", defaults.training_instance_type),
-            training_instance_count=ParameterInteger("TrainingInstanceCount", defaults.training_instance_count),
+            training_instance_type=_optional(ParameterString, "TrainingInstanceType", defaults.training_instance_type),
+            training_instance_count=_optional(
+                ParameterInteger, "TrainingInstanceCount", defaults.training_instance_count
+            ),
             input_data_uri=(
                 ParameterString("InputDataUri", defaults.input_data_uri) if defaults.input_data_uri else None
             ),
@@ -60,8 +62,17 @@ class StandardParameters:
             **(_tuning_parameters(defaults) if defaults.max_tuning_jobs else {}),
         )
 
+    @property
+    def training_instances(self):
+        """The TrainingInstanceCount parameter, or 1 where the algorithm trains on a single instance only."""
+        return self.training_instance_count if self.training_instance_count is not None else 1
+
     def as_list(self) -> list:
         return [getattr(self, name) for name in self.__dataclass_fields__ if getattr(self, name) is not None]
+
+
+def _optional(kind, name: str, default):
+    return kind(name, default) if default is not None else None
 
 
 def _tuning_parameters(defaults: ParameterDefaults) -> dict:

@@ -66,7 +66,7 @@ def train_and_register(
         hyperparameters,
         channels,
         params.training_instance_type,
-        params.training_instance_count,
+        params.training_instances,
         limits,
     )
     gate = Gate(metric, final_metric(train, metric), params.metric_threshold, higher_is_better)
@@ -100,7 +100,7 @@ def tune_and_register(
         maximize=maximize,
         channels=channels,
         instance_type=params.training_instance_type,
-        instance_count=params.training_instance_count,
+        instance_count=params.training_instances,
         max_jobs=params.max_tuning_jobs,
         max_parallel_jobs=params.max_parallel_tuning_jobs,
     )

@@ -66,7 +66,9 @@ class UseCase:
     metric_threshold: float
     build: Callable[[PipelineContext, StandardParameters], list]
     processing_instance_type: str = "ml.m5.large"
-    training_instance_type: str = "ml.m5.xlarge"
+    training_instance_type: str | None = "ml.m5.xlarge"  # None: no training job (e.g. a pretrained model)
+    # The algorithm trains on one instance only (developer guide): no TrainingInstanceCount parameter to get wrong.
+    single_instance: bool = False
     max_tuning_jobs: int | None = None  # set for pipelines that tune: adds the tuning parameters
 
     def parameter_defaults(self, region: str) -> ParameterDefaults:
@@ -75,5 +77,6 @@ class UseCase:
             metric_threshold=self.metric_threshold,
             processing_instance_type=self.processing_instance_type,
             training_instance_type=self.training_instance_type,
+            training_instance_count=None if self.single_instance or not self.training_instance_type else 1,
             max_tuning_jobs=self.max_tuning_jobs,
         )

@@ -40,7 +40,7 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         HYPERPARAMETERS,
         channels_of(prepare, "text/csv", "train", "validation"),
         params.training_instance_type,
-        params.training_instance_count,
+        params.training_instances,
     )
     evaluation = evaluation_step(
         ctx,

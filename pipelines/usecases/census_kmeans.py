@@ -38,7 +38,7 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         PCA_HYPERPARAMETERS,
         [Channel("train", output_uri(prepare, "train"), RECORDIO)],
         params.training_instance_type,
-        params.training_instance_count,
+        params.training_instances,
     )
     pca_model, project = model_and_transform(
         ctx, params, PCA, model_artifacts(pca), output_uri(prepare, "features"), ("CreatePCAModel", "ProjectCounties")

@@ -64,5 +64,6 @@ USE_CASE = UseCase(
     metric_threshold=0.9,
     training_instance_type="ml.c5.4xlarge",
     max_tuning_jobs=9,
+    single_instance=True,  # supervised mode trains on a single instance (DG blazingtext)
     build=build,
 )

@@ -54,5 +54,6 @@ USE_CASE = UseCase(
     dataset=GeneratedDataset(),
     metric_threshold=-3.0,
     training_instance_type="ml.c5.2xlarge",
+    single_instance=True,  # LDA trains on a single CPU instance only (DG lda)
     build=build,
 )

@@ -53,5 +53,6 @@ USE_CASE = UseCase(
     dataset_name="fastText lid.176.bin (pretrained model, 131,266,198 bytes; no training data)",
     dataset=LID176,
     metric_threshold=1.0,  # the verification reports passed = 1
+    training_instance_type=None,  # nothing is trained: no training parameters
     build=build,
 )

@@ -43,7 +43,7 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         HYPERPARAMETERS,
         channels_of(prepare, RECORDIO, "train"),
         params.training_instance_type,
-        params.training_instance_count,
+        params.training_instances,
     )
     model, project = model_and_transform(
         ctx, params, PCA, model_artifacts(train), output_uri(prepare, "test"), ("CreateModel", "ProjectTestImages")

@@ -97,5 +97,6 @@ USE_CASE = UseCase(
     dataset=MOVIELENS_100K,
     metric_threshold=1.2,
     training_instance_type="ml.m5.2xlarge",
+    single_instance=True,  # Object2Vec trains on a single machine (DG object2vec)
     build=build,
 )

@@ -59,5 +59,6 @@ USE_CASE = UseCase(
     dataset=TEXT8,
     metric_threshold=0.3,
     training_instance_type="ml.c5.2xlarge",
+    single_instance=True,  # skipgram mode trains on a single instance (DG blazingtext; only batch_skipgram distributes)
     build=build,
 )

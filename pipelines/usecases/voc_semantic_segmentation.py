@@ -63,5 +63,6 @@ USE_CASE = UseCase(
     metric_threshold=0.4,
     processing_instance_type="ml.m5.xlarge",
     training_instance_type="ml.g4dn.xlarge",  # GPU only, single instance (P2, P3, G4dn, G5)
+    single_instance=True,  # semantic segmentation trains on a single machine (DG semantic-segmentation)
     build=build,
 )

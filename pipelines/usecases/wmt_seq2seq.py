@@ -101,5 +101,6 @@ USE_CASE = UseCase(
     metric_threshold=0.01,  # Seq2Seq reports BLEU as a fraction (Sockeye's sacrebleu score / 100)
     processing_instance_type="ml.m5.xlarge",
     training_instance_type="ml.g4dn.xlarge",  # Seq2Seq trains on GPUs only (P2, P3, G4dn, G5)
+    single_instance=True,  # Seq2Seq trains on a single machine (DG seq-2-seq)
     build=build,
 )

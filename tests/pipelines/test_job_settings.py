@@ -100,3 +100,21 @@ def test_only_known_placeholders(compiled, name):
         "ProcessingCodeBucket",
         "ProcessingCodeKey",
     }
+
+
+SINGLE_INSTANCE = {"lda", "blazingtext", "object2vec", "seq2seq", "semantic-segmentation"}  # developer guide
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_single_instance_algorithms_have_no_instance_count_to_get_wrong(compiled, name):
+    parameters = {p["Name"] for p in compiled[name].document["Parameters"]}
+    for step in steps_of(compiled, name, "Training", "Tuning"):
+        args = _training_settings(step)
+        repository = args["AlgorithmSpecification"]["TrainingImage"].split("/")[-1].split(":")[0]
+        count = args["ResourceConfig"]["InstanceCount"]
+        if repository in SINGLE_INSTANCE:
+            assert count == 1 and "TrainingInstanceCount" not in parameters, step["Name"]
+        else:
+            assert count == {"Get": "Parameters.TrainingInstanceCount"}, step["Name"]
+    if not steps_of(compiled, name, "Training", "Tuning"):
+        assert not parameters & {"TrainingInstanceType", "TrainingInstanceCount"}  # nothing trained, no knobs
