@@ -34,11 +34,10 @@ ARCHIVE:MEMBER, e.g. 256_ObjectCategories.tar:256_ObjectCategories/001.ak47/001_
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -47,7 +46,7 @@ from shared.arguments import non_negative, positive
 from shared.cli import run
 from shared.errors import InputError
 from shared.images import image_size
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 ROOT_NAME = "256_ObjectCategories"
 CLASS_FOLDER = re.compile(r"([0-9]{3})\.\S+")
@@ -75,15 +74,15 @@ def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     work_dir = os.path.dirname(os.path.abspath(args.output_dir))
     with dataset_root(args.input, is_root, wanted, work_dir) as root:
-        name = display_name  # ARCHIVE:MEMBER for extracted files (their copies are gone when the job ends)
-        where = name(root)
-        scan = scan_root(root, name)
-        check_classes(scan.classes, args.train_per_class, root, name)
+        # Errors name an extracted file ARCHIVE:MEMBER: dataset_root rewrites them, as display_name does here.
+        where = display_name(root)
+        scan = scan_root(root)
+        check_classes(scan.classes, args.train_per_class, root)
         splits = split_images(scan.classes, args.train_per_class, args.seed)
         outputs = {channel: os.path.join(args.output_dir, channel) for channel in CHANNELS}
         with staged_outputs(outputs) as staging:
             for split, images in splits.items():
-                copy_images(root, images, staging[split], name)
+                copy_images(root, images, staging[split])
                 write_lst(os.path.join(staging[f"{split}_lst"], f"{split}.lst"), images)
             write_stats(os.path.join(staging["stats"], "stats.json"), splits, len(scan.classes), args.train_per_class)
     images = sum(len(image_class.images) for image_class in scan.classes)
@@ -118,7 +117,7 @@ def wanted(member: str) -> bool:
     return any(part == ROOT_NAME or CLASS_FOLDER.fullmatch(part) for part in member.split("/"))
 
 
-def scan_root(root: str, name: Callable[[str], str]) -> Scan:
+def scan_root(root: str) -> Scan:
     classes, skipped = [], []
     for entry in sorted_entries(root):
         if entry.name.startswith(".") or not entry.is_dir():
@@ -126,13 +125,13 @@ def scan_root(root: str, name: Callable[[str], str]) -> Scan:
             continue
         match = CLASS_FOLDER.fullmatch(entry.name)
         if match is None or not entry.name.isprintable():
-            raise InputError("not a class folder (expected NNN.name, e.g. 001.ak47)", file=name(entry.path))
+            raise InputError("not a class folder (expected NNN.name, e.g. 001.ak47)", file=entry.path)
         images = []
         for item in sorted_entries(entry.path):
             if item.name.startswith(".") or item.is_dir() or not item.name.lower().endswith(".jpg"):
                 skipped.append(f"{entry.name}/{item.name}")
             elif not item.name.isprintable():  # a tab or newline would break the .lst line
-                raise InputError("file name has control or undecodable characters", file=name(item.path))
+                raise InputError("file name has control or undecodable characters", file=item.path)
             else:
                 images.append(item.name)
         classes.append(ImageClass(entry.name, int(match.group(1)), images))
@@ -144,30 +143,30 @@ def sorted_entries(folder: str) -> list[os.DirEntry]:
         return sorted(entries, key=lambda entry: entry.name)
 
 
-def check_classes(classes: list[ImageClass], train_per_class: int, root: str, name: Callable[[str], str]) -> None:
+def check_classes(classes: list[ImageClass], train_per_class: int, root: str) -> None:
     """Numbers 001..K, each once, and at least one validation image per class."""
     if not classes:
-        raise InputError("no class folders (NNN.name, e.g. 001.ak47)", file=name(root))
+        raise InputError("no class folders (NNN.name, e.g. 001.ak47)", file=root)
     folders: dict[int, str] = {}
     for image_class in classes:
         if image_class.number == 0:
-            raise InputError("class numbers start at 001", file=name(os.path.join(root, image_class.folder)))
+            raise InputError("class numbers start at 001", file=os.path.join(root, image_class.folder))
         if image_class.number in folders:
             message = f"class number {image_class.number:03d} is used twice: {folders[image_class.number]} and "
-            raise InputError(message + image_class.folder, file=name(root))
+            raise InputError(message + image_class.folder, file=root)
         folders[image_class.number] = image_class.folder
     for number in range(1, len(classes) + 1):
         if number not in folders:
             last = max(folders.items())[1]
             message = f"class {number:03d} is missing: class folders must be numbered 001..{len(classes):03d}"
-            raise InputError(f"{message} without gaps (the last one is {last})", file=name(root))
+            raise InputError(f"{message} without gaps (the last one is {last})", file=root)
     for image_class in classes:
         if len(image_class.images) <= train_per_class:
             message = (
                 f"{len(image_class.images)} images; --train-per-class {train_per_class} needs at least "
                 f"{train_per_class + 1} (one for validation)"
             )
-            raise InputError(message, file=name(os.path.join(root, image_class.folder)))
+            raise InputError(message, file=os.path.join(root, image_class.folder))
 
 
 def split_images(classes: list[ImageClass], train_per_class: int, seed: int) -> dict[str, list[tuple[int, str]]]:
@@ -182,16 +181,13 @@ def split_images(classes: list[ImageClass], train_per_class: int, seed: int) -> 
     return splits
 
 
-def copy_images(root: str, images: list[tuple[int, str]], folder: str, name: Callable[[str], str]) -> None:
+def copy_images(root: str, images: list[tuple[int, str]], folder: str) -> None:
     """Decodes each image in full, then copies it unchanged to folder/NNN.name/file."""
     for class_folder in dict.fromkeys(path.split("/")[0] for _, path in images):
         os.mkdir(os.path.join(folder, class_folder))
     for _, path in images:
         source = os.path.join(root, path)
-        try:
-            image_size(source, ("JPEG",))
-        except InputError as exc:
-            raise InputError(exc.message, file=name(source)) from None
+        image_size(source, ("JPEG",))
         shutil.copyfile(source, os.path.join(folder, path))
 
 
@@ -201,15 +197,12 @@ def write_lst(path: str, images: list[tuple[int, str]]) -> None:
 
 
 def write_stats(path: str, splits: dict[str, list[tuple[int, str]]], num_classes: int, train_per_class: int) -> None:
-    document = {
+    write_json(path, {
         "num_training_samples": len(splits["train"]),
         "num_validation_samples": len(splits["validation"]),
         "num_classes": num_classes,
         "train_per_class": train_per_class,
-    }
-    with open(path, "w", encoding="ascii", newline="\n") as file:
-        json.dump(document, file, indent=2)
-        file.write("\n")
+    })  # fmt: skip
 
 
 def skipped_summary(skipped: list[str]) -> str:

@@ -43,7 +43,6 @@ leaves train or validation without images fails too.
 """
 
 import argparse
-import json
 import os
 import posixpath
 import re
@@ -58,7 +57,7 @@ from shared.errors import InputError
 from shared.images import image_size
 from shared.inputs import field_parser, read_text
 from shared.numbers import parse_count, parse_decimal
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 IMAGES, CLASSES, BOXES, LABELS, SPLIT = (
     "images.txt",
@@ -324,7 +323,7 @@ def write_outputs(root: str, samples: list[Sample], category_list: list[dict], o
             images, annotations = (staging[channel] for channel in CHANNELS[sample.training])
             shutil.copyfile(source, os.path.join(images, f"{sample.name}.jpg"))
             document = annotation(sample, box, width, height, category_list)
-            write_json(os.path.join(annotations, f"{sample.name}.json"), document)
+            write_json(os.path.join(annotations, f"{sample.name}.json"), document, indent=None)
         training = sum(sample.training for sample in samples)
         stats = {
             "num_training_samples": training,
@@ -332,7 +331,7 @@ def write_outputs(root: str, samples: list[Sample], category_list: list[dict], o
             "num_classes": len(category_list),
             "max_boxes_per_image": BOXES_PER_IMAGE,
         }
-        write_json(os.path.join(staging["stats"], "stats.json"), stats, indent=2)
+        write_json(os.path.join(staging["stats"], "stats.json"), stats)
     return clipped
 
 
@@ -367,9 +366,3 @@ def pixels(value: float) -> int | float:
     """Rounded to 2 decimals; an integral value as an int (60, not 60.0)."""
     value = round(value, 2)
     return int(value) if value.is_integer() else value
-
-
-def write_json(path: str, document: dict, indent: int | None = None) -> None:
-    with open(path, "w", encoding="ascii", newline="\n") as file:
-        json.dump(document, file, indent=indent)
-        file.write("\n")

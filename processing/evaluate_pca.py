@@ -22,7 +22,6 @@ Writes OUTPUT_DIR/evaluation.json with explained_variance_ratio, num_components 
 """
 
 import argparse
-import json
 import os
 from collections.abc import Sequence
 
@@ -31,7 +30,7 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_decimal
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 from shared.projections import read_projections
 
 REPORT_FILE = "evaluation.json"
@@ -163,9 +162,3 @@ def pca_report(ratio: float, components: int, rows: int) -> dict:
             "test_rows": {"value": int(rows)},
         }
     }
-
-
-def write_json(path: str, report: dict) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(report, file, indent=2, allow_nan=False)  # allow_nan=False: NaN is not valid JSON
-        file.write("\n")

@@ -5,7 +5,6 @@ Reads MODEL_DIR/model.tar.gz (a training job's output, with the model in `xgboos
 """
 
 import argparse
-import json
 import math
 import os
 import pickle
@@ -23,7 +22,7 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_decimal
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 MODEL_ARCHIVE = "model.tar.gz"
 MODEL_FILE = "xgboost-model"  # the name the built-in algorithm gives its model inside the archive
@@ -154,9 +153,3 @@ def regression_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
 def metric(value: float, standard_deviation: float) -> dict[str, float]:
     # float(): numpy scalars are not JSON serialisable.
     return {"value": float(value), "standard_deviation": float(standard_deviation)}
-
-
-def write_json(path: str, report: dict) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(report, file, indent=2, allow_nan=False)  # allow_nan=False: NaN is not valid JSON
-        file.write("\n")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from shared.arguments import positive, sha256_hex
 from shared.cli import run
-from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
+from shared.download import download_s3_file, downloaded, size_and_sha256, source_scheme
 from shared.errors import InputError
 from shared.outputs import staged_outputs
 
@@ -37,7 +37,7 @@ def _main(argv: Sequence[str]) -> int:
     digests = {}
     with staged_outputs({"raw": os.path.join(args.output_dir, "raw")}) as staging:
         for source, name in args.named_sources:
-            with downloaded(source, name, "fetch-", download_s3, work_dir) as path:
+            with downloaded(source, name, "fetch-", download_s3_file, work_dir) as path:
                 digests[name] = verify(path, source, name, args)
                 os.replace(path, os.path.join(staging["raw"], name))
         write_checksums(os.path.join(staging["raw"], CHECKSUMS), digests)
@@ -84,13 +84,6 @@ def expectations(parser, option: str, values: list[str], parse, names: list[str]
         except argparse.ArgumentTypeError as exc:
             parser.error(f"{option} {name}: {exc}")
     return parsed
-
-
-def download_s3(uri: str, path: str) -> None:
-    bucket, key = split_s3(uri)
-    if not bucket or not key:
-        raise InputError("expected s3://bucket/key", file=uri)
-    download_s3_object(uri, bucket, key, path)
 
 
 def verify(path: str, source: str, name: str, args: argparse.Namespace) -> tuple[int, str]:

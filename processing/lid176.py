@@ -30,7 +30,6 @@ script instead of writing a file, a written verification.json always says passed
 import argparse
 import contextlib
 import gzip
-import json
 import os
 import struct
 import tarfile
@@ -38,9 +37,9 @@ from collections.abc import Iterator, Sequence
 
 from shared.arguments import sha256_hex
 from shared.cli import run
-from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
+from shared.download import download_s3_file, downloaded, size_and_sha256, source_scheme
 from shared.errors import InputError
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 MAGIC = 793712314  # 0x2F4F16BA, fastText's FASTTEXT_FILEFORMAT_MAGIC_INT32
 HEADER = struct.Struct("<ii")  # magic, version
@@ -100,15 +99,8 @@ def local_model(source: str) -> Iterator[str]:
             raise InputError("no such file", file=source)
         yield source
         return
-    with downloaded(source, MEMBER, "lid176-", download_s3) as path:
+    with downloaded(source, MEMBER, "lid176-", download_s3_file) as path:
         yield path
-
-
-def download_s3(uri: str, path: str) -> None:
-    bucket, key = split_s3(uri)
-    if not bucket or not key or key.endswith("/"):
-        raise InputError("expected s3://bucket/key of the model file", file=uri)
-    download_s3_object(uri, bucket, key, path)
 
 
 def check_header(path: str, source: str) -> int:
@@ -142,7 +134,4 @@ def write_archive(model: str, path: str) -> None:
 
 
 def write_verification(path: str, digest: str, size: int) -> None:
-    document = {"verification": {"sha256": {"value": digest}, "bytes": {"value": size}, "passed": {"value": 1}}}
-    with open(path, "w", encoding="ascii", newline="\n") as file:
-        json.dump(document, file, indent=2)
-        file.write("\n")
+    write_json(path, {"verification": {"sha256": {"value": digest}, "bytes": {"value": size}, "passed": {"value": 1}}})

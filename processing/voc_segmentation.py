@@ -34,7 +34,6 @@ ARCHIVE:MEMBER, e.g. pascal-voc.tgz:pascal-voc/VOC2012/SegmentationClass/2007_00
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -42,14 +41,13 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image
 from shared.archives import dataset_root, display_name
 from shared.arguments import non_negative
 from shared.cli import run
 from shared.errors import InputError
 from shared.images import decoded_image
 from shared.inputs import read_text
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 CLASSES = (
     "background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow",
@@ -141,28 +139,25 @@ def read_splits(dataset: Dataset) -> dict[str, list[str]]:
 
 def read_ids(dataset: Dataset, name: str, seen: dict[str, tuple[str, int]]) -> list[str]:
     path = dataset.path(IMAGE_SETS, name)
-    where = dataset.name(path)
+    # Errors name the file by its path: dataset_root renames an extracted one ARCHIVE:MEMBER.
     if not os.path.isfile(path):
-        raise InputError("image set file not found", file=where)
-    try:
-        text = read_text(path)
-    except InputError as exc:
-        raise InputError(exc.message, file=where) from None
+        raise InputError("image set file not found", file=path)
+    text = read_text(path)
     ids = []
     for row, line in enumerate(text.split("\n"), start=1):
         image_id = line.strip()
         if not image_id:
             continue
         if not _ID.fullmatch(image_id):
-            raise InputError(f"not an image id: {image_id!r}", file=where, row=row)
+            raise InputError(f"not an image id: {image_id!r}", file=path, row=row)
         if image_id in seen:
             first, first_row = seen[image_id]
-            raise InputError(f"image id {image_id!r} is listed twice (first in {first}, row {first_row})", file=where,
+            raise InputError(f"image id {image_id!r} is listed twice (first in {first}, row {first_row})", file=path,
                              row=row)  # fmt: skip
         seen[image_id] = (name, row)
         ids.append(image_id)
     if not ids:
-        raise InputError("no image ids: the split is empty", file=where)
+        raise InputError("no image ids: the split is empty", file=path)
     return ids
 
 
@@ -170,35 +165,27 @@ def copy_pair(dataset: Dataset, image_id: str, image_folder: str, mask_folder: s
     """Checks a photo and its mask, then copies both, unchanged."""
     image = dataset.path(IMAGES, f"{image_id}.jpg")
     mask = dataset.path(MASKS, f"{image_id}.png")
-    with decoded(dataset, image, ("JPEG",)) as photo:
+    with decoded_image(image, ("JPEG",)) as photo:
         size = photo.size
     check_mask(dataset, mask, image, size)
     shutil.copyfile(image, os.path.join(image_folder, f"{image_id}.jpg"))
     shutil.copyfile(mask, os.path.join(mask_folder, f"{image_id}.png"))
 
 
-def decoded(dataset: Dataset, path: str, formats: tuple[str, ...]) -> Image.Image:
-    try:
-        return decoded_image(path, formats)
-    except InputError as exc:
-        raise InputError(exc.message, file=dataset.name(path)) from None
-
-
 def check_mask(dataset: Dataset, path: str, image: str, size: tuple[int, int]) -> None:
-    where = dataset.name(path)
-    with decoded(dataset, path, ("PNG",)) as mask:
+    with decoded_image(path, ("PNG",)) as mask:
         if mask.mode not in MASK_MODES:
             message = f"mask must be a single-channel 8-bit PNG (palette or grayscale), got Pillow mode {mask.mode!r}"
-            raise InputError(message, file=where)
+            raise InputError(message, file=path)
         if mask.size != size:
             message = f"mask size {dimensions(mask.size)} differs from {dimensions(size)} of {dataset.name(image)}"
-            raise InputError(message, file=where)
+            raise InputError(message, file=path)
         present = np.bincount(np.asarray(mask).ravel(), minlength=256) > 0
     unknown = np.flatnonzero(present & ~_VALID)
     if unknown.size:
         values = ", ".join(map(str, unknown.tolist()))
         message = f"unknown class values {values} (expected 0..{len(CLASSES) - 1}, or {IGNORE_LABEL} for boundaries)"
-        raise InputError(message, file=where)
+        raise InputError(message, file=path)
 
 
 def dimensions(size: tuple[int, int]) -> str:
@@ -217,9 +204,3 @@ def write_stats(path: str, splits: dict[str, list[str]]) -> None:
         "num_classes": len(CLASSES),
         "ignore_label": IGNORE_LABEL,
     })  # fmt: skip
-
-
-def write_json(path: str, document: dict) -> None:
-    with open(path, "w", encoding="ascii", newline="\n") as file:
-        json.dump(document, file, indent=2)
-        file.write("\n")

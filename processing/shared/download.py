@@ -73,6 +73,14 @@ def download_s3_object(uri: str, bucket: str, key: str, path: str, failed: str =
         raise InputError(f"{failed}: {type(exc).__name__}: {exc}", file=uri) from None
 
 
+def download_s3_file(uri: str, path: str) -> None:
+    """The object s3://bucket/key (a file, not a prefix) to path; InputError naming uri otherwise."""
+    bucket, key = split_s3(uri)
+    if not bucket or not key or key.endswith("/"):
+        raise InputError("expected s3://bucket/key of a file", file=uri)
+    download_s3_object(uri, bucket, key, path)
+
+
 def size_and_sha256(path: str) -> tuple[int, str]:
     """The size in bytes and the hex SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()

@@ -1,6 +1,7 @@
 """All-or-nothing outputs: a failed job must leave its output folders empty, never a partial data set."""
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -57,3 +58,10 @@ def _remove_empty_dirs(folders) -> None:
     for folder in folders:
         with contextlib.suppress(OSError):  # not empty (someone else wrote there) or already gone
             os.rmdir(folder)
+
+
+def write_json(path: str, document: dict, indent: int | None = 2) -> None:
+    """document as JSON text ending in a newline; NaN or infinity is an error (they are not JSON)."""
+    with open(path, "w", encoding="ascii", newline="\n") as file:
+        json.dump(document, file, indent=indent, allow_nan=False)
+        file.write("\n")

@@ -11,7 +11,7 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
-from shared.outputs import staged_outputs
+from shared.outputs import staged_outputs, write_json
 
 ENV = {"PYTHONPATH": str(PROCESSING), "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -154,3 +154,12 @@ def test_split_sizes_use_exact_fractions(total, train, validation, sizes):
 def test_split_sizes_need_a_row_per_split():
     with pytest.raises(InputError, match="input too small: 5 rows give train 3, validation 0, test 2"):
         abalone.split_sizes(5, Fraction("0.7"), Fraction("0.15"), source="x")
+
+
+def test_write_json_ends_in_a_newline_and_refuses_nan(tmp_path):
+    write_json(tmp_path / "a.json", {"b": 1, "a": [1.5]})
+    assert (tmp_path / "a.json").read_bytes() == b'{\n  "b": 1,\n  "a": [\n    1.5\n  ]\n}\n'
+    write_json(tmp_path / "c.json", {"x": "\u00e9"}, indent=None)
+    assert (tmp_path / "c.json").read_bytes() == b'{"x": "\\u00e9"}\n'
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        write_json(tmp_path / "d.json", {"x": float("nan")})
