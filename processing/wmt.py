@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 
-from shared.archives import extract, is_archive
+from shared.archives import existing_folder, extract, is_archive
 from shared.cli import run
 from shared.errors import InputError
 from shared.outputs import staged_outputs
@@ -119,7 +119,7 @@ def dev_archives_extracted(inputs: Sequence[str], work_dir: str) -> Iterator[lis
     if not archives:
         yield list(inputs)
         return
-    extracted = tempfile.mkdtemp(prefix=".wmt-dev-", dir=work_dir)
+    extracted = tempfile.mkdtemp(prefix=".wmt-dev-", dir=existing_folder(work_dir))
     try:
         for archive in archives:
             extract(archive, extracted, lambda member: os.path.basename(member).removesuffix(".gz") in DEV)

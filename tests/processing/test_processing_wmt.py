@@ -265,3 +265,14 @@ def test_corrupt_dev_tgz_names_the_archive(tmp_path, output, capsys):
     (folder / "dev.tgz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     code = run_wmt(folder, output)
     assert_fails_in_process(code, capsys, output, f"error: {folder / 'dev.tgz'}: corrupt or unreadable archive")
+
+
+def test_dev_tgz_is_extracted_even_when_the_output_folder_does_not_exist_yet(tmp_path):
+    folder = tmp_path / "data"
+    write_lines(folder / "corpus.tc.en.gz", TRAIN_EN)
+    write_lines(folder / "corpus.tc.de.gz", TRAIN_DE)
+    dev_tgz(folder / "dev.tgz", {"dev/newstest2014.tc.en": DEV_EN, "dev/newstest2014.tc.de": DEV_DE})
+    output = tmp_path / "new" / "output"
+    assert run_wmt(folder, output) == 0
+    assert (output / "validation" / "val.rec").stat().st_size > 0
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".wmt-dev-")]  # removed again
