@@ -205,13 +205,15 @@ def protobuf_sparse(stream, record_class, csr, labels, rows: int, as_lists: bool
 
 
 def protobuf_int32(stream, record_class, sources, targets, as_lists: bool) -> None:
-    """One Record of two Int32Tensors per pair, as the SageMaker Seq2Seq example wrote them."""
+    """One Record per pair as the SageMaker Seq2Seq example's list_to_record_bytes builds it (features "source" and
+    "target", two Int32Tensors; create_vocab_proto.py in aws/amazon-sagemaker-examples). Serialized
+    deterministically: map entries in key order, as shared.recordio writes them (the default order may vary)."""
     record = record_class()
     for index, source in enumerate(sources):
         record.Clear()
-        record.features["values"].int32_tensor.values.extend(source.tolist() if as_lists else source)
-        record.label["values"].int32_tensor.values.extend(targets[index].tolist() if as_lists else targets[index])
-        frame(stream, record.SerializeToString())
+        record.features["source"].int32_tensor.values.extend(source.tolist() if as_lists else source)
+        record.features["target"].int32_tensor.values.extend(targets[index].tolist() if as_lists else targets[index])
+        frame(stream, record.SerializeToString(deterministic=True))
 
 
 def protobuf_record_class():

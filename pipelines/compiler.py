@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from pipelines import placeholders
+from pipelines import contract_check, placeholders
+from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.options import BuildOptions
-from pipelines.parameters import DESCRIPTIONS, ParameterDefaults, StandardParameters
+from pipelines.parameters import DESCRIPTIONS, StandardParameters
 from pipelines.sdk import Pipeline, quiet
 from pipelines.usecase import UseCase
 
@@ -31,6 +31,8 @@ class CompiledPipeline:
     use_case: UseCase
     name: str
     definition: str  # canonical JSON (sorted keys, compact) holding ${...} placeholders
+    # step name -> the algorithm the step runs or hosts (what the contract check holds it to)
+    step_algorithms: Mapping[str, Algorithm] = field(default_factory=dict, compare=False, hash=False)
 
     @cached_property
     def document(self) -> dict:
@@ -38,12 +40,7 @@ class CompiledPipeline:
 
     def steps(self) -> Iterator[dict]:
         """Every step, including those nested in condition branches, in definition order."""
-        pending = list(self.document["Steps"])
-        while pending:
-            step = pending.pop(0)
-            yield step
-            if step["Type"] == "Condition":
-                pending.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
+        return contract_check.walk_steps(self.document)
 
     def step_types(self) -> set[str]:
         return {step["Type"] for step in self.steps()}
@@ -85,7 +82,11 @@ def _walk(node) -> Iterator[tuple[str, object]]:
 def compile_pipeline(
     use_case: UseCase, region: str, prefix: str, options: BuildOptions = BuildOptions()
 ) -> CompiledPipeline:
-    params = StandardParameters.from_defaults(_with_instance_families(use_case.parameter_defaults(region), options))
+    try:
+        defaults = use_case.parameter_defaults(region, options)
+    except ValueError as error:
+        raise DefinitionError(str(error)) from None
+    params = StandardParameters.from_defaults(defaults)
     with quiet():
         ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name, options=options)
         steps = use_case.build(ctx, params)
@@ -102,18 +103,27 @@ def compile_pipeline(
     extra = {name: description for name, (_, description) in ctx.extra_parameters.items()}
     _describe_parameters(document, ctx.pipeline_name, {**DESCRIPTIONS, **extra})
     definition = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    compiled = CompiledPipeline(use_case=use_case, name=ctx.pipeline_name, definition=definition)
+    compiled = CompiledPipeline(use_case, ctx.pipeline_name, definition, dict(ctx.step_algorithms))
     _check(compiled)
+    violations = contract_check.check(compiled.name, compiled.document, ctx.step_algorithms, ctx.algorithm_image)
+    violations += _gate_violations(compiled)
+    if violations:
+        raise contract_check.ContractError("\n".join(map(str, violations)))
     return compiled
 
 
-def _with_instance_families(defaults: ParameterDefaults, options: BuildOptions) -> ParameterDefaults:
-    return dataclasses.replace(
-        defaults,
-        processing_instance_type=options.instance_type(defaults.processing_instance_type),
-        training_instance_type=defaults.training_instance_type
-        and options.instance_type(defaults.training_instance_type),
-    )
+def _gate_violations(compiled: CompiledPipeline) -> list[contract_check.Violation]:
+    """A pipeline whose data has a trivial baseline computed at run time must gate on beating it: the condition
+    before RegisterModel compares the metric with the Baseline property (pipelines.steps.gate)."""
+    if not compiled.use_case.baseline.at_run_time:
+        return []
+    for step in compiled.steps():
+        if step["Type"] == "Condition" and any(s["Type"] == "RegisterModel" for s in step["Arguments"]["IfSteps"]):
+            if any(_is_baseline(condition.get("RightValue")) for condition in step["Arguments"]["Conditions"]):
+                return []
+            message = "the quality gate does not compare the metric with the trivial baseline computed at run time"
+            return [contract_check.Violation(compiled.name, step["Name"], "gate baseline", message, __name__)]
+    return []
 
 
 def _describe_parameters(document: dict, pipeline_name: str, descriptions: dict[str, str]) -> None:
@@ -133,3 +143,9 @@ def _check(compiled: CompiledPipeline) -> None:
             f"{compiled.name}: definition has {len(compiled.definition)} characters, over SageMaker's "
             f"{MAX_DEFINITION_CHARS}"
         )
+
+
+def _is_baseline(value) -> bool:
+    """A JsonGet of a trivial baseline's value: baseline.json's "value" or an evaluation report's "baseline.value"."""
+    reading = value.get("Std:JsonGet") if isinstance(value, dict) else None
+    return bool(reading) and reading.get("Path") in ("value", "baseline.value")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines import placeholders
+from pipelines import instances, placeholders
 from pipelines.options import BuildOptions
 from pipelines.sdk import ExecutionVariables, Join, PipelineSession, image_uris, pipeline_session
 
@@ -24,6 +24,8 @@ class PipelineContext:
     session: PipelineSession = field(init=False, repr=False, compare=False)
     # Parameters a use case adds to the standard ones, with their descriptions (see `parameter`).
     extra_parameters: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    # Step name -> the algorithm whose job or model the step is: what the contract check holds each step to.
+    step_algorithms: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "session", pipeline_session(self.region))
@@ -35,6 +37,15 @@ class PipelineContext:
             raise ValueError(f"{self.pipeline_name}: parameter {parameter.name} declared twice")
         self.extra_parameters[parameter.name] = (parameter, description)
         return parameter
+
+    def uses(self, step_name: str, algorithm) -> None:
+        """Records that a step runs (or hosts) an algorithm, for the contract check at synth."""
+        self.step_algorithms[step_name] = algorithm
+
+    def volume_key(self, instance_type):
+        """The project key for a job's volume, or None on instance types with local NVMe storage (SageMaker
+        refuses a key there and encrypts the instance store itself; see pipelines.instances)."""
+        return instances.volume_key(instance_type, self.kms_key)
 
     @property
     def pipeline_name(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import prices
+from pipelines import instances, prices
 from pipelines.compiler import CompiledPipeline, compile_pipeline
 from pipelines.registry import USE_CASES
 
@@ -399,10 +399,26 @@ def _steps_section(compiled: CompiledPipeline) -> list[str]:
 
 def _parameters_section(compiled: CompiledPipeline) -> list[str]:
     rows = [
-        (f"`{p['Name']}`", p["Type"], _default_text(p), p.get("Description", ""))
+        (f"`{p['Name']}`", p["Type"], _default_text(p), _allowed_text(p), p.get("Description", ""))
         for p in compiled.document["Parameters"]
     ]
-    return ["## Parameters", "", *table(("name", "type", "default", "description"), rows)]
+    return ["## Parameters", "", *table(("name", "type", "default", "allowed", "description"), rows)]
+
+
+def _allowed_text(parameter: dict) -> str:
+    """A parameter's EnumValues; for instance types, their families and what their storage means for the key."""
+    allowed = parameter.get("EnumValues")
+    if not allowed:
+        return "any"
+    if not parameter["Name"].endswith("InstanceType"):
+        return ", ".join(f"`{value}`" for value in allowed)
+    families = ", ".join(dict.fromkeys(instances.family(value) for value in allowed))
+    storage = (
+        "local NVMe storage, encrypted by the instance; no volume key"
+        if instances.has_local_storage(allowed[0])
+        else "EBS volumes encrypted with the project key"
+    )
+    return f"{len(allowed)} types of {families} ({storage})"
 
 
 def _channel_row(step: dict, channel: dict) -> tuple:
@@ -480,7 +496,25 @@ def _gate_section(compiled: CompiledPipeline) -> list[str]:
         for condition in step["Arguments"].get("Conditions", [])
     ]
     branches = [_branches(step) for step in conditions]
-    return ["## Quality gate", "", *table(("step", "value", "comparison", "threshold"), rows), "", *branches]
+    gate = table(("step", "value", "comparison", "threshold"), rows)
+    return ["## Quality gate", "", *gate, "", *branches, "", *_baseline_text(compiled)]
+
+
+def _baseline_text(compiled: CompiledPipeline) -> list[str]:
+    """What a model that learned nothing scores on the default data, next to the default threshold."""
+    baseline = compiled.use_case.baseline
+    value = "not known offline" if baseline.value is None else f"{baseline.value:g}"
+    lines = [
+        f"Trivial baseline on the default data: **{value}** ({baseline.model}); default threshold "
+        f"{compiled.use_case.metric_threshold:g}. How it was computed: {baseline.source}.",
+    ]
+    if baseline.at_run_time:
+        lines += [
+            "",
+            "The gate also requires beating the baseline as computed on each run's own data (the `Baseline` "
+            "property), so a model that learned nothing fails whatever `MetricThreshold` is set to.",
+        ]
+    return lines
 
 
 def _max_runtime_text(estimate: JobEstimate) -> str:

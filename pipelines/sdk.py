@@ -55,7 +55,9 @@ from sagemaker.core.training.configs import (  # noqa: E402
 )
 from sagemaker.core.transformer import Transformer  # noqa: E402
 from sagemaker.core.workflow.conditions import (  # noqa: E402
+    ConditionGreaterThan,
     ConditionGreaterThanOrEqualTo,
+    ConditionLessThan,
     ConditionLessThanOrEqualTo,
 )
 from sagemaker.core.workflow.execution_variables import ExecutionVariables  # noqa: E402
@@ -108,7 +110,9 @@ __all__ = [
     "DataSource",
     "CheckpointConfig",
     "Compute",
+    "ConditionGreaterThan",
     "ConditionGreaterThanOrEqualTo",
+    "ConditionLessThan",
     "ConditionLessThanOrEqualTo",
     "ConditionStep",
     "ContinuousParameter",

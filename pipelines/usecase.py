@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
+from pipelines.instances import CPU_FAMILIES, choices
+from pipelines.options import BuildOptions
 from pipelines.parameters import ParameterDefaults, StandardParameters
 
 
@@ -57,26 +60,82 @@ class GeneratedDataset:
 
 
 @dataclass(frozen=True)
+class BaselineNote:
+    """What a model that learned nothing scores on the pipeline's default data, for the docs and the tests that
+    hold the default threshold to it. `at_run_time`: the gate also requires beating the baseline as computed from
+    the data of each run (otherwise the trivial score is a constant of the metric, such as AUC 0.5)."""
+
+    value: float | None  # None: not known offline (real data that is not published with counts)
+    model: str  # the trivial model, e.g. 'always "not 0"'
+    source: str  # how the value was computed (published counts, the generator's output, the metric's definition)
+    at_run_time: bool = True
+
+
+@dataclass(frozen=True)
 class UseCase:
     name: str  # kebab-case; the pipeline and model package group are named <prefix>-<name>
     title: str
-    algorithm: str
+    algorithms: tuple[Algorithm, ...]  # what it trains or hosts; the first is the registered model's
     dataset_name: str
     dataset: PublicDataset | WebDataset | GeneratedDataset
     metric_threshold: float
+    baseline: BaselineNote
     build: Callable[[PipelineContext, StandardParameters], list]
     processing_instance_type: str = "ml.m5.large"
-    training_instance_type: str | None = "ml.m5.xlarge"  # None: no training job (e.g. a pretrained model)
-    # The algorithm trains on one instance only (developer guide): no TrainingInstanceCount parameter to get wrong.
-    single_instance: bool = False
+    training_instance_type: str | None = None  # None: the first algorithm's default (its contract)
+    trains: bool = True  # False: no training job (e.g. a pretrained model), so no training parameters
     max_tuning_jobs: int | None = None  # set for pipelines that tune: adds the tuning parameters
 
-    def parameter_defaults(self, region: str) -> ParameterDefaults:
+    @property
+    def algorithm(self) -> str:
+        return " + ".join(algorithm.label for algorithm in self.algorithms)
+
+    @property
+    def single_instance(self) -> bool:
+        """Whether one of its algorithms trains on a single instance only (developer guide): then there is no
+        TrainingInstanceCount parameter to get wrong. BlazingText trains on several only in batch_skipgram mode,
+        which no pipeline uses."""
+        return any(algorithm.compute.multi_instance is not True for algorithm in self.algorithms)
+
+    def default_training_instance_type(self) -> str | None:
+        if not self.trains:
+            return None
+        return self.training_instance_type or self.algorithms[0].compute.default_instance
+
+    def training_families(self) -> tuple[str, ...]:
+        """The instance families every algorithm it trains supports, in the first algorithm's order."""
+        families = self.algorithms[0].instance_families()
+        return tuple(f for f in families if all(f in a.instance_families() for a in self.algorithms))
+
+    def parameter_defaults(self, region: str, options: BuildOptions = BuildOptions()) -> ParameterDefaults:
+        """The standard parameters' defaults and allowed values, after the deployment's instance_families swap.
+        Each instance-type parameter allows the types its jobs support whose storage agrees with its default's:
+        the definition sets a volume key exactly when the default has no local NVMe storage."""
+        processing = options.instance_type(self.processing_instance_type)
+        training = self.default_training_instance_type()
+        training = training and options.instance_type(training)
         return ParameterDefaults(
             input_data_uri=self.dataset.uri(region),
             metric_threshold=self.metric_threshold,
-            processing_instance_type=self.processing_instance_type,
-            training_instance_type=self.training_instance_type,
-            training_instance_count=None if self.single_instance or not self.training_instance_type else 1,
+            processing_instance_type=processing,
+            processing_instance_choices=_choices(processing, PROCESSING_JOBS, CPU_FAMILIES, self.name),
+            training_instance_type=training,
+            training_instance_choices=training
+            and _choices(training, ("training",), self.training_families(), self.name),
+            training_instance_count=None if self.single_instance or not self.trains else 1,
             max_tuning_jobs=self.max_tuning_jobs,
         )
+
+
+# The ProcessingInstanceType parameter also runs the batch transforms.
+PROCESSING_JOBS = ("processing", "transform")
+
+
+def _choices(default: str, jobs: tuple[str, ...], families: tuple[str, ...], use_case: str) -> tuple[str, ...]:
+    allowed = choices(default, jobs, families)
+    if default not in allowed:
+        raise ValueError(
+            f"{use_case}: instance type {default} is not one its {' and '.join(jobs)} jobs run on "
+            f"(families {', '.join(families)}, as SageMaker offers them); check the instance_families setting"
+        )
+    return allowed

@@ -25,6 +25,7 @@ SCRIPTS = {
     "movielens": "movielens",
     "topic_documents": "topic_documents",
     "lid176": "lid176",
+    "evaluate_language_id": "evaluate_language_id",
     "wmt": "wmt",
     "dbpedia": "dbpedia",
     "text8": "text8",

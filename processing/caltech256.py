@@ -23,6 +23,11 @@ Output, the image-format channels of the algorithm (images copied byte for byte 
                            lines in class order, then file name order, indices 0..n-1 in that order (UTF-8)
   DIR/stats/stats.json     {"num_training_samples", "num_validation_samples", "num_classes", "train_per_class"};
                            the pipeline reads num_training_samples and num_classes.
+  DIR/baseline/baseline.json   only with --baseline validation:accuracy (the algorithm's metric, the top-1 accuracy
+                           on the validation channel): the accuracy of the trivial model that always answers the
+                           validation split's most frequent class id (ties: the smallest id), over the class ids
+                           of validation.lst; records is the number of validation images (see shared/baselines.py).
+                           Written with the channels, all or nothing. Another metric is a usage error (exit 2).
 
 Checks, each failing the job (exit 2, one `error:` line, nothing written). Files inside an archive are named
 ARCHIVE:MEMBER, e.g. 256_ObjectCategories.tar:256_ObjectCategories/001.ak47/001_0001.jpg:
@@ -41,6 +46,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+from shared import baselines
 from shared.archives import dataset_root, display_name
 from shared.arguments import non_negative, positive
 from shared.cli import run
@@ -53,6 +59,7 @@ CLASS_FOLDER = re.compile(r"([0-9]{3})\.\S+")
 SPLITS = ("train", "validation")
 CHANNELS = (*SPLITS, *(f"{split}_lst" for split in SPLITS), "stats")
 SHOWN_SKIPPED = 5  # skipped entries named in the summary
+BASELINE_METRICS = ("validation:accuracy",)  # --baseline: the Image Classification metric a baseline is known for
 
 
 class ImageClass(NamedTuple):
@@ -79,18 +86,23 @@ def _main(argv: Sequence[str]) -> int:
         scan = scan_root(root)
         check_classes(scan.classes, args.train_per_class, root)
         splits = split_images(scan.classes, args.train_per_class, args.seed)
-        outputs = {channel: os.path.join(args.output_dir, channel) for channel in CHANNELS}
+        channels = (*CHANNELS, baselines.OUTPUT) if args.baseline else CHANNELS
+        outputs = {channel: os.path.join(args.output_dir, channel) for channel in channels}
+        baseline = majority_baseline(args.baseline, splits, scan.classes) if args.baseline else None
         with staged_outputs(outputs) as staging:
             for split, images in splits.items():
                 copy_images(root, images, staging[split])
                 write_lst(os.path.join(staging[f"{split}_lst"], f"{split}.lst"), images)
             write_stats(os.path.join(staging["stats"], "stats.json"), splits, len(scan.classes), args.train_per_class)
+            if baseline is not None:
+                baseline.write(staging[baselines.OUTPUT])
     images = sum(len(image_class.images) for image_class in scan.classes)
     skipped = skipped_summary(scan.skipped)
     print(
         f"caltech256: read {where}: {len(scan.classes)} classes, {images} images, {skipped}; "
         f"wrote train {len(splits['train'])} ({args.train_per_class} per class, seed {args.seed}), "
         f"validation {len(splits['validation'])}"
+        + (f"; baseline {baseline.metric} {baseline.value:.6g}: {baseline.model}" if baseline else "")
     )
     return 0
 
@@ -102,7 +114,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--output-dir", required=True, help="gets the channel folders and stats/")
     parser.add_argument("--train-per-class", type=positive, default=60, help="training images per class")
     parser.add_argument("--seed", type=non_negative, default=0, help="seed of the per-class permutations")
-    return parser.parse_args(argv)
+    supported = ", ".join(BASELINE_METRICS)
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json, the trivial "
+                        f"model's score of the algorithm's METRIC (supported: {supported})")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.baseline is not None and args.baseline not in BASELINE_METRICS:
+        parser.error(f"--baseline: no baseline for metric {args.baseline!r} (supported: {supported})")
+    return args
 
 
 def is_root(folder: str) -> bool:
@@ -179,6 +197,17 @@ def split_images(classes: list[ImageClass], train_per_class: int, seed: int) -> 
             split = "train" if index in train else "validation"
             splits[split].append((image_class.number - 1, f"{image_class.folder}/{image}"))
     return splits
+
+
+def majority_baseline(
+    metric: str, splits: dict[str, list[tuple[int, str]]], classes: list[ImageClass]
+) -> baselines.Baseline:
+    """Top-1 accuracy of always answering the most frequent class id of the metric's split (validation)."""
+    split = baselines.split_of(metric)
+    class_ids = [class_id for class_id, _ in splits[split]]
+    value, model = baselines.majority_accuracy(class_ids)
+    majority = int(np.argmax(np.bincount(class_ids)))  # majority_accuracy's answer: the first of the most frequent
+    return baselines.Baseline(metric, value, f"{model} ({classes[majority].folder})", split, len(class_ids))
 
 
 def copy_images(root: str, images: list[tuple[int, str]], folder: str) -> None:

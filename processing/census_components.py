@@ -17,7 +17,12 @@ Output:
                                             K-Means: a seeded shuffle of the counties, floor(n * --test-fraction)
                                             of them to test, the rest to train, at least one in each;
   counties/counties.csv                     every county in input order, header `id,comp_1,...,comp_K`, for people
-                                            to read (and to join with K-Means' cluster assignments).
+                                            to read (and to join with K-Means' cluster assignments);
+  baseline/baseline.json                    with --baseline test:msd (the only metric supported; see
+                                            shared.baselines), for the pipeline's quality gate: K-Means' test:msd
+                                            of one cluster at the mean of the test records (the mean squared
+                                            distance of each test record, as written in test.recordio, to that
+                                            mean): "one cluster at the mean"; its "records" counts the test records.
 """
 
 import argparse
@@ -26,12 +31,16 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
+from shared.baselines import OUTPUT as BASELINE_OUTPUT
+from shared.baselines import Baseline, one_cluster_msd
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_text
 from shared.outputs import staged_outputs
 from shared.projections import read_projections
 from shared.tabular import (
+    baseline_summary,
+    check_baseline_metric,
     format_values,
     fraction,
     parse_train_test_args,
@@ -43,6 +52,7 @@ from shared.tabular import (
 
 DEFAULT_KEEP = 5
 SPLITS = ("train", "test")
+BASELINE_METRIC = "test:msd"  # the one metric --baseline computes
 
 
 def main(argv: Sequence[str]) -> int:
@@ -66,16 +76,25 @@ def _main(argv: Sequence[str]) -> int:
     kept = top_components(projections, args.keep)
     sizes = dict(zip(SPLITS, train_test_sizes(len(kept), args.test_fraction, source=args.projections_dir), strict=True))
     indices = shuffled_splits(len(kept), sizes, args.seed)
-    outputs = {name: os.path.join(args.output_dir, name) for name in (*SPLITS, "counties")}
+    baseline = None
+    if args.baseline is not None:
+        test = kept[indices["test"]].astype(np.float32)  # the values K-Means reads: test.recordio holds float32
+        baseline = Baseline(args.baseline, *one_cluster_msd(test), "test", len(test))
+    names = (*SPLITS, "counties") + ((BASELINE_OUTPUT,) if baseline is not None else ())
+    outputs = {name: os.path.join(args.output_dir, name) for name in names}
     with staged_outputs(outputs) as staging:
         for split, rows in indices.items():
             write_recordio(os.path.join(staging[split], f"{split}.recordio"), kept[rows])
         write_counties(os.path.join(staging["counties"], "counties.csv"), ids, kept)
+        if baseline is not None:
+            baseline.write(staging[BASELINE_OUTPUT])
     print(
         f"census_components: read {len(kept)} projections of {projections.shape[1]} components from "
         f"{len(projection_files)} file(s); kept the top {args.keep}; wrote {split_counts(sizes)} (recordio), "
         f"counties {len(kept)} (csv)"
     )
+    if baseline is not None:
+        print(baseline_summary("census_components", baseline))
     return 0
 
 
@@ -87,9 +106,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--keep", type=int, default=DEFAULT_KEEP, help="components kept, largest first (default: %(default)s)"
     )
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:msd")
     args = parse_train_test_args(parser, argv, test=fraction("0.2"), seed=0)
     if args.keep < 1:
         parser.error("--keep must be at least 1")
+    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

@@ -11,6 +11,12 @@ full series, DIR/train/train.json each series without its last --prediction-leng
 address (no shuffle: the files are deterministic and diffable, and DeepAR samples its training windows at random
 anyway). Targets are integers; JSON formatting: see shared.series.
 
+--baseline test:RMSE (the only metric supported) also writes DIR/baseline/baseline.json (see shared.baselines) for
+the pipeline's quality gate: DeepAR's test:RMSE, pooled over the last --prediction-length days of every test
+series, of the better of two naive forecasts: the last day before those days ("last value"), and the 7 days before
+them repeated ("seasonal naive (season 7)": the weekly cycle; left out when the train series are shorter than a
+week). Its "model" names the winner, its "records" counts the forecast points (addresses x --prediction-length).
+
 Row numbers in errors are line numbers of the file: the header is row 1.
 """
 
@@ -26,11 +32,13 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
 from shared.numbers import parse_count
-from shared.series import write_train_test
+from shared.series import BASELINE_METRIC, SPLITS, baseline_summary, naive_baseline, write_train_test
+from shared.tabular import check_baseline_metric
 
 ADDRESS, DATE, VIOLATIONS = "ADDRESS", "VIOLATION DATE", "VIOLATIONS"
 COLUMNS = (ADDRESS, DATE, VIOLATIONS)
 DATE_PATTERN = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+SEASON = 7  # days: the seasonal naive forecast of --baseline repeats the last week
 
 Counts = dict[str, dict[int, int]]  # address -> day ordinal -> summed violations
 
@@ -55,12 +63,15 @@ def _main(argv: Sequence[str]) -> int:
     addresses = sorted(counts)
     series = [daily_series(counts[address], first, days) for address in addresses]
     start = f"{date.fromordinal(first).isoformat()} 00:00:00"
-    write_train_test(args.output_dir, start, series, args.prediction_length)
+    baseline = naive_baseline(series, args.prediction_length, SEASON) if args.baseline is not None else None
+    write_train_test(args.output_dir, start, series, args.prediction_length, baseline)
     print(
         f"chicago: read {rows} rows from {len(files)} file(s): {len(addresses)} addresses, {days} days "
         f"({date.fromordinal(first)} to {date.fromordinal(last)}); wrote {len(addresses)} series each to "
         f"train ({days - args.prediction_length} days) and test ({days} days)"
     )
+    if baseline is not None:
+        print(baseline_summary("chicago", baseline))
     return 0
 
 
@@ -69,9 +80,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="Speed Camera Violations CSV export, or a folder of them")
     parser.add_argument("--output-dir", required=True, help="gets train/train.json and test/test.json")
     parser.add_argument("--prediction-length", type=int, default=30, help="days held out of train")
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:RMSE")
     args = parser.parse_args(argv)
     if args.prediction_length < 1:
         parser.error("--prediction-length must be a positive integer")
+    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

@@ -3,9 +3,16 @@
 Input: covtype.data.gz (gzip) or covtype.data, or a folder of such files (read in name order): headerless CSV rows
 of 55 integers, 54 features (10 quantities, 4 wilderness-area and 40 soil-type indicators) then Cover_Type 1..7.
 Output: train/ and test/ (a seeded shuffle; floor(rows * --test-fraction) rows to test, the rest to train), as
-RecordIO-protobuf or CSV (no header, label first, integers as read). Labels become 0..6, class ids counted from 0:
-the convention of the built-in classifiers (XGBoost and Linear Learner require it) and of the k-NN example notebook;
-k-NN itself predicts the most frequent label value of the neighbours, so predictions come back as 0..6 too.
+RecordIO-protobuf or CSV (no header, label first, integers as read). Labels become 0..6, class ids counted from 0.
+This deviates from the k-NN example notebook (amazon-sagemaker-examples, introduction_to_amazon_algorithms/
+k_nearest_neighbors_covtype), which keeps Cover_Type as 1..7 (`labels = raw[:, -1]`): class ids from 0 are the
+convention of the other built-in classifiers (XGBoost and Linear Learner require it), and k-NN needs no particular
+numbering, as it predicts the label values of the neighbours (the most frequent one): predictions come back as 0..6
+too, Cover_Type - 1.
+
+--baseline test:accuracy (optional; k-NN's classifier metric) also writes DIR/baseline/baseline.json
+(shared.baselines): the accuracy on the test split of always answering that split's most frequent label (0..6, as
+written), the trivial model the pipeline's quality gate requires k-NN to beat. Without it, no baseline folder.
 
 The real file has 581,012 rows: a fast path checks each line with one regular expression and parses all of them
 with numpy; if a line fails it, a row-by-row pass finds and names the bad row and field.
@@ -21,7 +28,16 @@ import numpy as np
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
-from shared.tabular import fraction, parse_train_test_args, split_summary, train_test_sizes, write_shuffled_arrays
+from shared.tabular import (
+    baseline_summary,
+    check_baseline_metric,
+    fraction,
+    parse_train_test_args,
+    split_label_baseline,
+    split_summary,
+    train_test_sizes,
+    write_shuffled_arrays,
+)
 
 FEATURES = (
     "Elevation",
@@ -41,6 +57,7 @@ LABEL = "Cover_Type"
 FIELDS = (*FEATURES, LABEL)
 CLASSES = range(1, 8)
 SPLITS = ("train", "test")
+BASELINE_METRICS = ("test:accuracy",)  # --baseline: k-NN (predictor_type classifier) reports test:accuracy
 MAX_DIGITS = 7  # |value| < 10**7 < 2**24: exact as the float32 of RecordIO
 _VALUE = rf"-?[0-9]{{1,{MAX_DIGITS}}}"
 FAST_ROW = re.compile(rf"(?:{_VALUE},){{{len(FEATURES)}}}[1-7]")
@@ -57,8 +74,11 @@ def _main(argv: Sequence[str]) -> int:
     rows = np.concatenate([read_covtype_file(path) for path in files])
     features, labels = rows[:, : len(FEATURES)], rows[:, len(FEATURES)] - 1  # classes 1..7 -> 0..6
     sizes = dict(zip(SPLITS, train_test_sizes(len(rows), args.test_fraction, source=args.input), strict=True))
-    write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels)
+    baseline = split_label_baseline(args.baseline, labels)
+    written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
     print(split_summary("covtype", len(rows), len(files), sizes, args.format))
+    if written is not None:
+        print(baseline_summary("covtype", written))
     return 0
 
 
@@ -67,7 +87,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="covtype.data(.gz), or a folder of such files")
     parser.add_argument("--output-dir", required=True, help="gets train/ and test/ subfolders")
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
-    return parse_train_test_args(parser, argv, test=fraction("0.1"), seed=0)
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:accuracy")
+    args = parse_train_test_args(parser, argv, test=fraction("0.1"), seed=0)
+    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
+    return args
 
 
 def read_covtype_file(path: str) -> np.ndarray:

@@ -15,6 +15,12 @@ abstract (shared.tokenize: NLTK-like rules, no downloads), joined by single spac
 Tokenized lines are spooled to unnamed temporary files beside the outputs, so memory stays small (a few bytes of
 index per row) whatever the fraction.
 
+--baseline validation:accuracy (optional; BlazingText's supervised metric) also writes DIR/baseline/baseline.json
+(shared.baselines): the accuracy on validation.txt of always answering its most frequent label (the
+`__label__<class>` of most of its lines; ties: the class listed first in classes.txt), the trivial model the
+pipeline's quality gate requires the classifier to beat (DBpedia's test.csv is balanced: 1/14). Without it, no
+baseline folder.
+
 Row numbers in errors are the file line on which the CSV record starts (1-based; there is no header).
 """
 
@@ -33,11 +39,13 @@ from collections.abc import Sequence
 from typing import IO, NamedTuple
 
 import numpy as np
+from shared import baselines
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
+from shared.tabular import baseline_summary, check_baseline_metric
 from shared.tokenize import tokenize
 
 FOLDER = "dbpedia_csv"
@@ -47,6 +55,7 @@ FIELDS = ("class", "title", "abstract")
 ARCHIVE_ERRORS = (tarfile.TarError, gzip.BadGzipFile, EOFError, zlib.error)
 WRITE_BATCH = 10_000  # output lines joined per write
 READ_CHUNK = 1 << 20
+BASELINE_METRICS = ("validation:accuracy",)  # --baseline: what BlazingText (supervised) reports on validation
 
 
 class Spool(NamedTuple):
@@ -67,6 +76,8 @@ def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     path = find_archive(args.input)
     outputs = {split: os.path.join(args.output_dir, split) for split in CSV_MEMBERS}
+    if args.baseline is not None:
+        outputs[baselines.OUTPUT] = os.path.join(args.output_dir, baselines.OUTPUT)
     with staged_outputs(outputs) as staging, contextlib.ExitStack() as files:
         names, spools = read_archive(path, staging, files)
         for spool in spools.values():
@@ -82,12 +93,17 @@ def _main(argv: Sequence[str]) -> int:
         labels = [f"__label__{name} ".encode() for name in names]
         for split, spool in spools.items():
             write_lines(os.path.join(staging[split], f"{split}.txt"), spool, orders[split], labels)
+        if args.baseline is not None:
+            baseline = majority_baseline(args.baseline, spools["validation"].classes, names)
+            baseline.write(staging[baselines.OUTPUT])
     counts = {split: len(spool.classes) for split, spool in spools.items()}
     print(
         f"dbpedia: read {path}: {len(names)} classes, train.csv {counts['train']} rows, test.csv "
         f"{counts['validation']} rows; wrote train {len(orders['train'])} (fraction {args.train_fraction}, "
         f"seed {args.seed}), validation {len(orders['validation'])}"
     )
+    if args.baseline is not None:
+        print(baseline_summary("dbpedia", baseline))
     return 0
 
 
@@ -97,7 +113,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--output-dir", required=True, help="gets train/ and validation/ subfolders")
     parser.add_argument("--train-fraction", type=float, default=0.2, help="share of train.csv kept (0 < f <= 1)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:accuracy")
     args = parser.parse_args(argv)
+    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, tuple(CSV_MEMBERS))
     if not 0 < args.train_fraction <= 1:
         parser.error("--train-fraction must be in (0, 1]")
     if args.seed < 0:
@@ -231,6 +249,17 @@ def check_classes(spool: Spool, count: int) -> None:
     if len(bad):
         message = f"class index {indexes[bad[0]]} is outside 1..{count}"
         raise InputError(message, file=spool.where, row=spool.rows[bad[0]], field="class")
+
+
+def majority_baseline(metric: str, classes: array.array, names: list[str]) -> baselines.Baseline:
+    """Accuracy of always answering the most frequent class of a split (ties: the lowest class index), the model
+    named by the label BlazingText would answer.
+    """
+    indexes = np.frombuffer(classes, dtype=np.int64)
+    value, _ = baselines.majority_accuracy(indexes)
+    majority = int(np.argmax(np.bincount(indexes)))  # argmax: the first, lowest index of a tie, as majority_accuracy
+    model = f"always __label__{names[majority - 1]}"
+    return baselines.Baseline(metric, value, model, baselines.split_of(metric), len(indexes))
 
 
 def write_lines(path: str, spool: Spool, order: np.ndarray, labels: list[bytes]) -> None:

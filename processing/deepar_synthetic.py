@@ -10,6 +10,13 @@ formatting: see shared.series (floats as their shortest exact repr()).
 
 --freq is not stored in the files (DeepAR takes it as its time_freq hyperparameter); it is checked here so that the
 pipeline fails early on a value DeepAR would reject.
+
+--baseline test:RMSE (the only metric supported) also writes DIR/baseline/baseline.json (see shared.baselines) for
+the pipeline's quality gate: DeepAR's test:RMSE, pooled over the last --prediction-length points of every test
+series, of the better of two naive forecasts: the last value before those points ("last value"), and the --period
+values before them repeated ("seasonal naive (season 24)" by default: one day of the hourly series; left out when
+the train series are shorter than a period). Its "model" names the winner, its "records" counts the forecast points
+(series x --prediction-length).
 """
 
 import argparse
@@ -19,7 +26,16 @@ from collections.abc import Sequence
 import numpy as np
 from shared.arguments import non_negative, positive
 from shared.cli import run
-from shared.series import format_start, parse_start, write_train_test
+from shared.series import (
+    BASELINE_METRIC,
+    SPLITS,
+    baseline_summary,
+    format_start,
+    naive_baseline,
+    parse_start,
+    write_train_test,
+)
+from shared.tabular import check_baseline_metric
 
 # DeepAR's time_freq: an optional positive multiple, then M (month), W, D, H or min, e.g. "H", "5min", "2D".
 FREQ = re.compile(r"(?:[1-9][0-9]*)?(?:M|W|D|H|min)")
@@ -31,12 +47,15 @@ def main(argv: Sequence[str]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    series = generate(args.seed, args.num_series, args.length, args.period)
-    write_train_test(args.output_dir, args.start, list(series), args.prediction_length)
+    series = list(generate(args.seed, args.num_series, args.length, args.period))
+    baseline = naive_baseline(series, args.prediction_length, args.period) if args.baseline is not None else None
+    write_train_test(args.output_dir, args.start, series, args.prediction_length, baseline)
     print(
         f"deepar_synthetic: wrote {args.num_series} series (seed {args.seed}, freq {args.freq}, start {args.start}): "
         f"train {args.length - args.prediction_length} points each, test {args.length} points each"
     )
+    if baseline is not None:
+        print(baseline_summary("deepar_synthetic", baseline))
     return 0
 
 
@@ -51,9 +70,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--prediction-length", type=positive, default=48, help="points held out of train")
     # argparse passes string defaults through `type` too, so the default is checked and normalized as well.
     parser.add_argument("--start", type=start, default="2016-01-01 00:00:00", help='e.g. "2016-01-01 00:00:00"')
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:RMSE")
     args = parser.parse_args(argv)
     if args.length <= args.prediction_length:
         parser.error("--length must be greater than --prediction-length, leaving points to train on")
+    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

@@ -18,14 +18,24 @@ guide's "PCA Response Formats" page documents them: Accept application/jsonlines
 ...]}`, is flattened into its rows. Blank lines are skipped: a multi-record transform may leave some between
 assembled batches, and a row that is really missing still fails the row-count check.
 
-Writes OUTPUT_DIR/evaluation.json with explained_variance_ratio, num_components and test_rows.
+Writes OUTPUT_DIR/evaluation.json with explained_variance_ratio, num_components and test_rows, and the trivial
+baseline for the pipeline's gate, a top-level "baseline" object with the fields of shared/baselines.py's
+baseline.json: {"metric": "explained_variance_ratio", "value": ..., "model": "3 random orthonormal directions
+(seed 0)" (for k = 3), "split": "test", "records": the number of test rows}. The model that learned nothing is k
+orthonormal directions drawn at random in the d-dimensional feature space, k the number of components of the
+projections: a seeded (numpy default_rng(0)) standard-normal d x k matrix orthonormalized with numpy.linalg.qr.
+Its value is the ratio above for the test rows projected onto those directions. Random directions keep k / d of
+the variance on average (exactly k / d for isotropic data, all of it when k = d); PCA's k components keep the most
+any k directions can. The pipeline's gate reads baseline.value.
 """
 
 import argparse
+import dataclasses
 import os
 from collections.abc import Sequence
 
 import numpy as np
+from shared.baselines import Baseline
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
@@ -34,6 +44,8 @@ from shared.outputs import staged_outputs, write_json
 from shared.projections import read_projections
 
 REPORT_FILE = "evaluation.json"
+BASELINE_METRIC = "explained_variance_ratio"
+BASELINE_SEED = 0
 TRANSFORM_SUFFIX = ".out"  # batch transform output name: input file name + ".out"
 MIN_ROWS = 2  # a variance needs two rows to be anything but zero
 # The ratio of exact projections is at most 1. Rounding (the algorithm computes in float32 and prints its
@@ -59,12 +71,13 @@ def _main(argv: Sequence[str]) -> int:
     projections, projection_counts, _ = read_projections(projection_files)
     check_row_counts(test_counts, projection_counts, args.test_dir, args.projections_dir)
     ratio = explained_variance_ratio(features, projections, args.test_dir, args.projections_dir)
-    report = pca_report(ratio, projections.shape[1], len(features))
+    baseline = random_directions_baseline(features, projections.shape[1])
+    report = {**pca_report(ratio, projections.shape[1], len(features)), "baseline": dataclasses.asdict(baseline)}
     with staged_outputs({"evaluation": args.output_dir}) as staging:
         write_json(os.path.join(staging["evaluation"], REPORT_FILE), report)
     print(
         f"evaluate_pca: {len(features)} test rows, {features.shape[1]} features, {projections.shape[1]} components; "
-        f"explained_variance_ratio {ratio:.6g}"
+        f"explained_variance_ratio {ratio:.6g}; baseline {baseline.value:.6g}: {baseline.model}"
     )
     return 0
 
@@ -142,16 +155,35 @@ def explained_variance_ratio(
             f"the projections in {projections_dir} have {components} components, "
             f"more than the {width} features of the test rows in {test_dir}"
         )
-    total = float(np.var(features, axis=0).sum())
-    if total == 0.0:
+    if total_variance(features) == 0.0:
         raise InputError(f"the {rows} test rows are all equal: no variance to explain", file=test_dir)
-    ratio = float(np.var(projections, axis=0).sum()) / total
+    ratio = variance_ratio(features, projections)
     if ratio > 1.0 + RATIO_TOLERANCE:
         raise InputError(
             f"the projections in {projections_dir} have {ratio:.6g} times the variance of the test rows in "
             f"{test_dir}: more than all of it, so they are not these rows projected onto orthonormal components"
         )
     return min(ratio, 1.0)
+
+
+def total_variance(matrix: np.ndarray) -> float:
+    """Sum of the columns' population variances."""
+    return float(np.var(matrix, axis=0).sum())
+
+
+def variance_ratio(features: np.ndarray, projections: np.ndarray) -> float:
+    """explained_variance_ratio, unclipped: the projections' total variance over the test rows'."""
+    return total_variance(projections) / total_variance(features)
+
+
+def random_directions_baseline(features: np.ndarray, components: int) -> Baseline:
+    """The ratio kept by `components` random orthonormal directions (seeded), PCA's model that learned nothing."""
+    width = features.shape[1]
+    rng = np.random.default_rng(BASELINE_SEED)
+    directions, _ = np.linalg.qr(rng.standard_normal((width, components)))  # width x components, orthonormal
+    value = min(variance_ratio(features, features @ directions), 1.0)  # at most 1 but for rounding
+    model = f"{components} random orthonormal directions (seed {BASELINE_SEED})"
+    return Baseline(BASELINE_METRIC, value, model, "test", len(features))
 
 
 def pca_report(ratio: float, components: int, rows: int) -> dict:

@@ -1,10 +1,15 @@
 """Evaluation of a built-in XGBoost regression model on a test set, as a Model Registry model-quality report.
 
 Reads MODEL_DIR/model.tar.gz (a training job's output, with the model in `xgboost-model`) and the test CSV files
-(no header, label first), and writes OUTPUT_DIR/evaluation.json with mse, rmse and mae.
+(no header, label first), and writes OUTPUT_DIR/evaluation.json with mse, rmse and mae ("regression_metrics"), and
+"baseline": the mse of the trivial model, always answering the test labels' mean (their variance), with the same
+fields as a preprocessing script's baseline.json (shared.baselines): {"metric": "mse", "value": ..., "model":
+"always the mean, ...", "split": "test", "records": n}. The pipeline's quality gate reads baseline.value and
+requires the model's mse to be below it.
 """
 
 import argparse
+import dataclasses
 import math
 import os
 import pickle
@@ -18,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xgboost
+from shared import baselines
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
@@ -27,6 +33,7 @@ from shared.outputs import staged_outputs, write_json
 MODEL_ARCHIVE = "model.tar.gz"
 MODEL_FILE = "xgboost-model"  # the name the built-in algorithm gives its model inside the archive
 REPORT_FILE = "evaluation.json"
+BASELINE_METRIC = "mse"  # the regression_metrics entry the baseline is comparable with
 
 
 def main(argv: Sequence[str]) -> int:
@@ -40,11 +47,12 @@ def _main(argv: Sequence[str]) -> int:
         booster = load_booster(extract_model(archive, scratch), archive)
     labels, features = read_test_data(args.test_dir, booster.num_features())
     predictions = booster.predict(xgboost.DMatrix(features)).astype(np.float64)
-    report = regression_report(labels, predictions)
+    report = {**regression_report(labels, predictions), "baseline": baseline_document(labels)}
     with staged_outputs({"evaluation": args.output_dir}) as staging:
         write_json(os.path.join(staging["evaluation"], REPORT_FILE), report)
     metrics = ", ".join(f"{name} {metric['value']:.6g}" for name, metric in report["regression_metrics"].items())
-    print(f"evaluate_regression: {len(labels)} test rows; {metrics}")
+    baseline = report["baseline"]
+    print(f"evaluate_regression: {len(labels)} test rows; {metrics}; baseline mse {baseline['value']:.6g}")
     return 0
 
 
@@ -153,3 +161,11 @@ def regression_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
 def metric(value: float, standard_deviation: float) -> dict[str, float]:
     # float(): numpy scalars are not JSON serialisable.
     return {"value": float(value), "standard_deviation": float(standard_deviation)}
+
+
+def baseline_document(labels: np.ndarray) -> dict:
+    """The report's "baseline": shared.baselines' fields for the mse of always answering the test labels' mean."""
+    value, model = baselines.mean_squared_error(labels)
+    document = dataclasses.asdict(baselines.Baseline(BASELINE_METRIC, value, model, "test", len(labels)))
+    document["value"] = float(value)  # as Baseline.write: a plain float for JSON
+    return document

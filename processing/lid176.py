@@ -22,9 +22,16 @@ Output:
                                           and no file name in the gzip header, ustar member with mtime 0, uid/gid 0,
                                           no user/group names, mode 0644, no directory entries.
   DIR/verification/verification.json      {"verification": {"sha256": {"value": HEX}, "bytes": {"value": N},
-                                          "passed": {"value": 1}}}
-The pipeline's condition step reads verification.passed.value (JsonGet). Because any failed check fails this
-script instead of writing a file, a written verification.json always says passed 1; the gate is a second guard.
+                                          "passed": {"value": 1}}}: a record of what was checked. Any failed check
+                                          fails this script instead, so a written file always says passed 1.
+  DIR/language_test/sentences.jsonl       a fixed test set, 60 sentences in 20 languages (language_test.py), one
+                                          {"source": "<sentence>"} per line: the BlazingText batch-transform request
+                                          format (application/jsonlines; developer guide,
+                                          https://docs.aws.amazon.com/sagemaker/latest/dg/blazingtext.html)
+  DIR/language_test/languages.txt         the expected ISO 639-1 code of each sentence, in the same order
+All three are written together or not at all (staged_outputs). The pipeline gates on real predictions: a batch
+transform of the packaged model answers sentences.jsonl, and evaluate_language_id.py scores those answers against
+languages.txt (accuracy, and the majority-language baseline).
 """
 
 import argparse
@@ -35,6 +42,7 @@ import struct
 import tarfile
 from collections.abc import Iterator, Sequence
 
+from language_test import SENTENCES, write_language_test
 from shared.arguments import sha256_hex
 from shared.cli import run
 from shared.download import download_s3_file, downloaded, size_and_sha256, source_scheme
@@ -46,6 +54,7 @@ HEADER = struct.Struct("<ii")  # magic, version
 MEMBER = "model.bin"
 ARCHIVE = "model.tar.gz"
 VERIFICATION = "verification.json"
+OUTPUTS = ("model", "verification", "language_test")
 COMPRESS_LEVEL = 6  # the model's floats hardly compress; level 9 costs time for nothing
 
 
@@ -62,13 +71,15 @@ def _main(argv: Sequence[str]) -> int:
         if args.sha256 is not None and digest != args.sha256:
             raise InputError(f"checksum mismatch: expected sha256 {args.sha256}, got {digest}", file=args.source)
         version = check_header(path, args.source)
-        outputs = {name: os.path.join(args.output_dir, name) for name in ("model", "verification")}
+        outputs = {name: os.path.join(args.output_dir, name) for name in OUTPUTS}
         with staged_outputs(outputs) as staging:
             write_archive(path, os.path.join(staging["model"], ARCHIVE))
             write_verification(os.path.join(staging["verification"], VERIFICATION), digest, size)
+            sentences = write_language_test(staging["language_test"])
     print(
         f"lid176: read {args.source} ({size} bytes, sha256 {digest}, fastText format version {version}); "
-        f"wrote model/{ARCHIVE} (member {MEMBER}) and verification/{VERIFICATION} (passed 1)"
+        f"wrote model/{ARCHIVE} (member {MEMBER}), verification/{VERIFICATION} (passed 1) and language_test/ "
+        f"({sentences} sentences in {len(SENTENCES)} languages)"
     )
     return 0
 
@@ -76,7 +87,7 @@ def _main(argv: Sequence[str]) -> int:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lid176", description=__doc__.splitlines()[0])
     parser.add_argument("--source", required=True, help="https:// URL, s3://bucket/key, or a local lid.176.bin")
-    parser.add_argument("--output-dir", required=True, help="gets model/ and verification/ subfolders")
+    parser.add_argument("--output-dir", required=True, help="gets model/, verification/ and language_test/ subfolders")
     parser.add_argument("--sha256", type=sha256_hex, help="expected SHA-256 of the model file")
     parser.add_argument("--size", type=size_bytes, help="expected size of the model file in bytes")
     args = parser.parse_args(argv)

@@ -15,6 +15,18 @@ RecordIO and transforms the test split as CSV). libsvm needs a label, so it does
 transform of a labelled CSV split needs no label-free copy: the transform drops the first column itself
 (input_filter "$[1:]", and join_source "Input" keeps the label beside the prediction). Number formats: see
 shared/tabular.py.
+
+--baseline METRIC (optional) also writes DIR/baseline/baseline.json (shared.baselines): the score, on METRIC's
+split, of the best constant model, for the pipeline's quality gate to require more than. METRIC is the algorithm's
+metric name, CHANNEL:NAME; the channel, validation or test, names the split (which must be among --splits), and
+the score is computed on that split's labels as written:
+  --target binary      binary_classification_accuracy: always the split's majority label (in MNIST, always 0:
+                       about 90% of images are not the digit); binary_f_beta: always 1 (F1 2p / (1 + p), p the
+                       share of 1s; always 0 scores 0)
+  --target multiclass  accuracy: always the split's most frequent digit; merror: its error rate, 1 - accuracy
+(--target none has no labels, hence no baseline.) e.g. Linear Learner --baseline validation:binary_f_beta,
+Factorization Machines test:binary_classification_accuracy, XGBoost validation:merror. Without --baseline the
+output is the same as before, with no baseline folder.
 """
 
 import argparse
@@ -27,14 +39,18 @@ import zlib
 from collections.abc import Sequence
 
 import numpy as np
+from shared import baselines
 from shared.cli import run
 from shared.errors import InputError
 from shared.outputs import staged_outputs
-from shared.tabular import FORMATS, SPLITS, write_split
+from shared.tabular import FORMATS, SPLITS, baseline_summary, check_baseline_metric, label_baseline, write_split
 
 PIXELS = 784
 DIGITS = range(10)
 TARGETS = ("multiclass", "binary", "none")
+# --baseline: the metrics (after the channel) of each target, and the splits they may be measured on
+BASELINE_METRICS = {"binary": ("binary_classification_accuracy", "binary_f_beta"), "multiclass": ("accuracy", "merror")}
+BASELINE_SPLITS = ("validation", "test")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -46,13 +62,22 @@ def _main(argv: Sequence[str]) -> int:
     path = find_input(args.input)
     data = dict(zip(SPLITS, validate(load_pickle(path), path), strict=True))
     formats = args.formats
-    with staged_outputs({split: os.path.join(args.output_dir, split) for split in args.splits}) as staging:
+    outputs = {split: os.path.join(args.output_dir, split) for split in args.splits}
+    if args.baseline is not None:
+        outputs[baselines.OUTPUT] = os.path.join(args.output_dir, baselines.OUTPUT)
+    with staged_outputs(outputs) as staging:
         for split in args.splits:
             images, labels = data[split]
             write_split(staging[split], split, formats[split], images, make_labels(labels, args.target, args.digit))
+        if args.baseline is not None:
+            digits = data[baselines.split_of(args.baseline)][1]
+            baseline = label_baseline(args.baseline, make_labels(digits, args.target, args.digit))
+            baseline.write(staging[baselines.OUTPUT])
     counts = ", ".join(f"{split} {len(data[split][0])} ({formats[split]})" for split in args.splits)
     target = f"binary (digit {args.digit})" if args.target == "binary" else args.target
     print(f"mnist: read {path}; wrote {counts}; target {target}")
+    if args.baseline is not None:
+        print(baseline_summary("mnist", baseline))
     return 0
 
 
@@ -65,6 +90,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--format", required=True, choices=FORMATS, help="file format of the splits")
     parser.add_argument("--test-format", choices=FORMATS, help="file format of the test split, if not --format")
     parser.add_argument("--splits", type=split_list, default=SPLITS, help="comma list of train,validation,test")
+    parser.add_argument(
+        "--baseline", metavar="METRIC", help="also write baseline/baseline.json, e.g. validation:binary_f_beta"
+    )
     args = parser.parse_args(argv)
     if args.digit is None:
         args.digit = 0
@@ -79,7 +107,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     }
     if args.target == "none" and "libsvm" in args.formats.values():
         parser.error("libsvm needs a label: use --target multiclass or binary, or another format")
+    if args.baseline is not None:
+        check_baseline(parser, args)
     return args
+
+
+def check_baseline(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """--baseline must name a metric of --target on a written validation or test split."""
+    if args.target not in BASELINE_METRICS:
+        parser.error(f"--baseline {args.baseline}: --target {args.target} writes no labels, so there is no baseline")
+    kinds = BASELINE_METRICS[args.target]
+    supported = [f"{split}:{kind}" for split in BASELINE_SPLITS if split in args.splits for kind in kinds]
+    check_baseline_metric(parser, args.baseline, supported, args.splits, f" with --target {args.target}")
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -19,6 +19,11 @@ non-negative integers, rating an integer 1..5. Output, each split shuffled (seed
 DIR/validation/validation.jsonl, one compact JSON object per line, `{"in0":[user_id],"in1":[item_id],"label":rating}`
 (json.dumps with separators (",", ":")), the form Object2Vec reads. The summary line gives the vocabulary sizes
 Object2Vec needs: max user id + 1 (enc0_vocab_size) and max item id + 1 (enc1_vocab_size), over both splits.
+
+--baseline validation:mean_squared_error (optional; Object2Vec's regression metric) also writes
+DIR/baseline/baseline.json (shared.baselines): the mean squared error on the validation split of always answering
+that split's mean rating (its variance), the trivial model the pipeline's quality gate requires Object2Vec to beat.
+Without it, no baseline folder.
 """
 
 import argparse
@@ -30,6 +35,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from shared import baselines
 from shared.arguments import sha256_hex
 from shared.cli import run
 from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
@@ -37,12 +43,14 @@ from shared.errors import InputError
 from shared.inputs import field_parser
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
+from shared.tabular import baseline_summary, check_baseline_metric, label_baseline
 
 ARCHIVE = "ml-100k.zip"
 MEMBERS = {"train": "ml-100k/ua.base", "validation": "ml-100k/ua.test"}
 FIELDS = ("user_id", "item_id", "rating", "timestamp")
 RATINGS = range(1, 6)
 MAX_ID = 2**31 - 1  # Object2Vec vocabularies are far smaller; this only keeps absurd ids from overflowing int64
+BASELINE_METRICS = ("validation:mean_squared_error",)  # --baseline: Object2Vec's regression metric on validation
 # The fast path of a row; a row it refuses goes through field_parser, for a precise error (or a rarer valid form).
 _ROW = re.compile(r"([0-9]{1,9})\t([0-9]{1,9})\t([1-5])\t([0-9]{1,18})")
 
@@ -59,9 +67,14 @@ def _main(argv: Sequence[str]) -> int:
         splits = read_archive(path)
     rng = np.random.default_rng(args.seed)
     outputs = {split: os.path.join(args.output_dir, split) for split in MEMBERS}
+    if args.baseline is not None:
+        outputs[baselines.OUTPUT] = os.path.join(args.output_dir, baselines.OUTPUT)
     with staged_outputs(outputs) as staging:
         for split, rows in splits.items():
             write_jsonl(os.path.join(staging[split], f"{split}.jsonl"), rows[rng.permutation(len(rows))])
+        if args.baseline is not None:
+            baseline = label_baseline(args.baseline, splits[baselines.split_of(args.baseline)][:, 2])  # the ratings
+            baseline.write(staging[baselines.OUTPUT])
     every = np.concatenate(list(splits.values()))
     users, items = int(every[:, 0].max()) + 1, int(every[:, 1].max()) + 1
     written = ", ".join(f"{split} {len(rows)}" for split, rows in splits.items())
@@ -69,6 +82,8 @@ def _main(argv: Sequence[str]) -> int:
         f"movielens: read {args.source}; wrote {written} (jsonl); "
         f"vocabulary sizes: users {users} (max user id + 1), items {items} (max item id + 1)"
     )
+    if args.baseline is not None:
+        print(baseline_summary("movielens", baseline))
     return 0
 
 
@@ -79,9 +94,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sha256", type=sha256_hex, help="expected SHA-256 of the zip (required for https)")
     parser.add_argument("--work-dir", help="folder for the downloaded zip (default: the system's temporary folder)")
+    parser.add_argument(
+        "--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:mean_squared_error"
+    )
     args = parser.parse_args(argv)
     if args.seed < 0:
         parser.error("--seed must not be negative")
+    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, tuple(MEMBERS))
     if args.source.startswith("https://") and args.sha256 is None:
         parser.error("--sha256 is required for https sources")
     return args

@@ -19,6 +19,23 @@ Output: RecordIO-protobuf, one dense float32 record of the 25 word counts per do
                 rest (NTM's validation:total_loss); DIR/auxiliary/vocab.txt: the 25 word names, one a line, in
                 feature order (NTM's auxiliary channel).
 --documents defaults to 6000 for lda and 5000 for ntm.
+
+--baseline METRIC also writes DIR/baseline/baseline.json (see shared.baselines) for the pipeline's quality gate:
+what a model with no topics scores, one topic that is the training documents' word frequencies with add-one
+(Laplace) smoothing, p(w) = (train count of w + 1) / (train words + 25). One metric per target:
+  --target lda  test:pwll, LDA's per-word log-likelihood (natural log) of the test documents: value = sum over the
+                test documents and words of count * ln p(w), divided by the number of test words.
+  --target ntm  validation:total_loss, the same computed on the validation documents and negated: value =
+                -(sum over the validation documents and words of count * ln p(w)) / (validation words), a
+                per-word negative log-likelihood in nats (positive; about ln 25 = 3.22 on these documents).
+Its "records" counts the documents of that split.
+
+How the ntm baseline reads total_loss is an assumption. NTM documents validation:total_loss only as
+"reconstruction loss + KL divergence" (Developer Guide, ntm-tuning), not its normalization. It is read here as a
+per-word negative log-likelihood in nats, the KL term of a model without topics being 0: its scale of about 7 on
+the 2,000-word 20 Newsgroups example matches ln 2000 = 7.6 per word, where a per-document sum would be in the
+hundreds. Should NTM report another normalization (per document, or a mean over the mini-batches of a sum), this
+baseline is on another scale than the metric and the gate comparing them means nothing.
 """
 
 import argparse
@@ -27,9 +44,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from shared.arguments import non_negative, positive
+from shared.baselines import OUTPUT as BASELINE_OUTPUT
+from shared.baselines import Baseline
 from shared.cli import run
 from shared.outputs import staged_outputs
 from shared.recordio import write_dense
+from shared.tabular import baseline_summary, check_baseline_metric
 
 GRID = 5
 VOCABULARY = tuple(f"r{row}c{column}" for row in range(GRID) for column in range(GRID))
@@ -38,6 +58,11 @@ MIN_TOPICS, MAX_TOPICS = 2, 2 * GRID
 MAX_AVERAGE_LENGTH = 1_000_000
 # target -> (default --documents, tenths of the documents in train, name of the held-out split)
 TARGETS = {"lda": (6000, 9, "test"), "ntm": (5000, 8, "validation")}
+# target -> the metrics --baseline computes for it
+BASELINE_METRICS = {"lda": ("test:pwll",), "ntm": ("validation:total_loss",)}
+UNIGRAM_MODEL = "one topic: the training corpus' word frequencies, add-one smoothed"
+# target -> the baseline's model in words (baseline.json "model")
+BASELINE_MODELS = {"lda": UNIGRAM_MODEL, "ntm": f"{UNIGRAM_MODEL} (per-word negative log-likelihood)"}
 
 
 def main(argv: Sequence[str]) -> int:
@@ -51,17 +76,27 @@ def _main(argv: Sequence[str]) -> int:
     held_out = TARGETS[args.target][2]
     splits = {"train": counts[:train_count], held_out: counts[train_count:]}
     names = [*splits, "auxiliary"] if args.target == "ntm" else list(splits)
+    baseline = None
+    if args.baseline is not None:  # parse_args allows only test:pwll for lda, validation:total_loss for ntm
+        score = unigram_pwll if args.target == "lda" else unigram_nll
+        value = score(splits["train"], splits[held_out])
+        baseline = Baseline(args.baseline, value, BASELINE_MODELS[args.target], held_out, len(splits[held_out]))
+        names.append(BASELINE_OUTPUT)
     with staged_outputs({name: os.path.join(args.output_dir, name) for name in names}) as staging:
         for split, rows in splits.items():
             with open(os.path.join(staging[split], f"{split}.recordio"), "wb") as file:
                 write_dense(file, rows)
         if args.target == "ntm":
             write_vocabulary(os.path.join(staging["auxiliary"], "vocab.txt"))
+        if baseline is not None:
+            baseline.write(staging[BASELINE_OUTPUT])
     sizes = ", ".join(f"{split} {len(rows)}" for split, rows in splits.items())
     print(
         f"topic_documents: wrote {args.documents} documents for {args.target} ({args.topics} topics, average length "
         f"{args.average_length}, seed {args.seed}): {sizes}" + (", vocabulary 25 words" if args.target == "ntm" else "")
     )
+    if baseline is not None:
+        print(baseline_summary("topic_documents", baseline))
     return 0
 
 
@@ -73,6 +108,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--documents", type=positive, help="number of documents (default: 6000 lda, 5000 ntm)")
     parser.add_argument("--topics", type=positive, default=5, help="2..10: the grid's columns, then its rows")
     parser.add_argument("--average-length", type=positive, default=150, help="mean words per document (Poisson)")
+    parser.add_argument(
+        "--baseline",
+        metavar="METRIC",
+        help="also write baseline/baseline.json; lda: test:pwll, ntm: validation:total_loss",
+    )
     args = parser.parse_args(argv)
     if not MIN_TOPICS <= args.topics <= MAX_TOPICS:
         parser.error(f"--topics must be {MIN_TOPICS}..{MAX_TOPICS} (5 columns + 5 rows of the grid), got {args.topics}")
@@ -83,6 +123,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     if min(split_sizes(args.target, args.documents)) < 1:
         held_out = TARGETS[args.target][2]
         parser.error(f"--documents {args.documents} is too few to give train and {held_out} a document each")
+    splits = ("train", TARGETS[args.target][2])
+    check_baseline_metric(parser, args.baseline, BASELINE_METRICS[args.target], splits, f" with --target {args.target}")
     return args
 
 
@@ -115,6 +157,20 @@ def word_counts(rng: np.random.Generator, mixtures: np.ndarray, lengths: np.ndar
     probabilities = mixtures @ words
     probabilities /= probabilities.sum(axis=1, keepdims=True)  # rounding must not push a row's sum above 1
     return rng.multinomial(lengths, probabilities).astype(np.float32)
+
+
+def unigram_pwll(train: np.ndarray, test: np.ndarray) -> float:
+    """Per-word natural-log likelihood of the test counts under the add-one smoothed word frequencies of train."""
+    frequencies = train.sum(axis=0, dtype=np.float64) + 1
+    log_probabilities = np.log(frequencies / frequencies.sum())
+    counts = test.astype(np.float64)
+    return float((counts @ log_probabilities).sum() / counts.sum())
+
+
+def unigram_nll(train: np.ndarray, held_out: np.ndarray) -> float:
+    """Per-word negative natural-log likelihood (nats, positive) of the held-out counts under the add-one smoothed
+    word frequencies of train: -unigram_pwll, the ntm baseline of validation:total_loss."""
+    return -unigram_pwll(train, held_out)
 
 
 def write_vocabulary(path: str) -> None:

@@ -23,6 +23,17 @@ for byte, after a full decode showed they are sound):
   DIR/label_map/train_label_map.json, DIR/label_map/validation_label_map.json   {"scale": 1}: labels as stored
   DIR/stats/stats.json              {"num_training_samples", "num_validation_samples", "num_classes": 21,
                                     "ignore_label": 255}; the pipeline reads num_training_samples and num_classes.
+  DIR/baseline/baseline.json        only with --baseline validation:mIOU (the algorithm's metric on the validation
+                                    channel): the mIOU of the best constant prediction on the validation masks
+                                    written (see shared/baselines.py); records is the number of validation images.
+                                    Written with the channels, all or nothing; another metric is a usage error.
+
+The baseline follows the metric's definition in GluonCV, which the algorithm is built on (SegmentationMetric):
+per-class pixel intersections and unions are summed over the whole split, pixels labelled 255 left out, IoU_c =
+inter_c / (eps + union_c), and mIOU is the mean of IoU_c over all 21 classes, a class absent from both prediction
+and truth counting 0. Predicting class c for every pixel gives IoU_c = (pixels of class c) / (all labelled pixels)
+and 0 for every other class, so the best constant model scores max_c share_c / 21, at most 1 / 21 = 0.048; on
+VOC it is "always class 0 (background)", the class of most pixels.
 
 Checks, each failing the job (exit 2, one `error:` line, nothing written). Files inside an archive are named
 ARCHIVE:MEMBER, e.g. pascal-voc.tgz:pascal-voc/VOC2012/SegmentationClass/2007_000032.png:
@@ -41,6 +52,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
+from shared import baselines
 from shared.archives import dataset_root, display_name
 from shared.arguments import non_negative
 from shared.cli import run
@@ -59,6 +71,7 @@ IMAGES, MASKS, IMAGE_SETS = "JPEGImages", "SegmentationClass", os.path.join("Ima
 WANTED = (("ImageSets", "Segmentation"), (MASKS,), (IMAGES,))  # folders extracted below VOC2012/
 LISTS = {"train": "train.txt", "validation": "val.txt"}
 CHANNELS = ("train", "validation", "train_annotation", "validation_annotation", "label_map", "stats")
+BASELINE_METRICS = ("validation:mIOU",)  # --baseline: the Semantic Segmentation metric a baseline is known for
 MASK_MODES = ("P", "L")  # what Pillow makes of 8-bit palette and grayscale PNGs
 _ID = re.compile(r"[A-Za-z0-9_-]+")  # also keeps ids from naming paths outside the output folders
 _VALID = np.zeros(256, dtype=bool)
@@ -89,13 +102,18 @@ def _main(argv: Sequence[str]) -> int:
         where = dataset.name(root)
         listed = read_splits(dataset)
         splits = {split: ids[: args.max_images or None] for split, ids in listed.items()}
-        outputs = {channel: os.path.join(args.output_dir, channel) for channel in CHANNELS}
+        channels = (*CHANNELS, baselines.OUTPUT) if args.baseline else CHANNELS
+        outputs = {channel: os.path.join(args.output_dir, channel) for channel in channels}
+        pixels = {split: np.zeros(256, dtype=np.int64) for split in splits}  # split -> pixels of each mask value
         with staged_outputs(outputs) as staging:
             for split, ids in splits.items():
                 for image_id in ids:
-                    copy_pair(dataset, image_id, staging[split], staging[f"{split}_annotation"])
+                    pixels[split] += copy_pair(dataset, image_id, staging[split], staging[f"{split}_annotation"])
             write_label_maps(staging["label_map"])
             write_stats(os.path.join(staging["stats"], "stats.json"), splits)
+            baseline = constant_baseline(args.baseline, splits, pixels) if args.baseline else None
+            if baseline is not None:
+                baseline.write(staging[baselines.OUTPUT])
         available = len(os.listdir(dataset.path(IMAGES)))
     written = sum(map(len, splits.values()))
     limit = f" (--max-images {args.max_images})" if args.max_images else ""
@@ -104,6 +122,7 @@ def _main(argv: Sequence[str]) -> int:
         f"{len(listed['validation'])} ids; wrote train {len(splits['train'])} and validation "
         f"{len(splits['validation'])} images with masks{limit} ({len(CLASSES)} classes, ignore label {IGNORE_LABEL}); "
         f"skipped {available - written} of the {available} files in {IMAGES}/"
+        + (f"; baseline {baseline.metric} {baseline.value:.6g}: {baseline.model}" if baseline else "")
     )
     return 0
 
@@ -113,7 +132,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="pascal-voc.tgz or VOCtrainval tar, its folder, or extracted")
     parser.add_argument("--output-dir", required=True, help="gets the channel folders and stats/")
     parser.add_argument("--max-images", type=non_negative, default=0, help="first N ids of each list (0: all)")
-    return parser.parse_args(argv)
+    supported = ", ".join(BASELINE_METRICS)
+    parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json, the trivial "
+                        f"model's score of the algorithm's METRIC (supported: {supported})")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.baseline is not None and args.baseline not in BASELINE_METRICS:
+        parser.error(f"--baseline: no baseline for metric {args.baseline!r} (supported: {supported})")
+    return args
 
 
 def is_root(folder: str) -> bool:
@@ -161,18 +186,20 @@ def read_ids(dataset: Dataset, name: str, seen: dict[str, tuple[str, int]]) -> l
     return ids
 
 
-def copy_pair(dataset: Dataset, image_id: str, image_folder: str, mask_folder: str) -> None:
-    """Checks a photo and its mask, then copies both, unchanged."""
+def copy_pair(dataset: Dataset, image_id: str, image_folder: str, mask_folder: str) -> np.ndarray:
+    """Checks a photo and its mask, then copies both, unchanged; returns the mask's pixel count of each value."""
     image = dataset.path(IMAGES, f"{image_id}.jpg")
     mask = dataset.path(MASKS, f"{image_id}.png")
     with decoded_image(image, ("JPEG",)) as photo:
         size = photo.size
-    check_mask(dataset, mask, image, size)
+    pixels = check_mask(dataset, mask, image, size)
     shutil.copyfile(image, os.path.join(image_folder, f"{image_id}.jpg"))
     shutil.copyfile(mask, os.path.join(mask_folder, f"{image_id}.png"))
+    return pixels
 
 
-def check_mask(dataset: Dataset, path: str, image: str, size: tuple[int, int]) -> None:
+def check_mask(dataset: Dataset, path: str, image: str, size: tuple[int, int]) -> np.ndarray:
+    """The pixel count of each value 0..255 of a sound mask."""
     with decoded_image(path, ("PNG",)) as mask:
         if mask.mode not in MASK_MODES:
             message = f"mask must be a single-channel 8-bit PNG (palette or grayscale), got Pillow mode {mask.mode!r}"
@@ -180,12 +207,13 @@ def check_mask(dataset: Dataset, path: str, image: str, size: tuple[int, int]) -
         if mask.size != size:
             message = f"mask size {dimensions(mask.size)} differs from {dimensions(size)} of {dataset.name(image)}"
             raise InputError(message, file=path)
-        present = np.bincount(np.asarray(mask).ravel(), minlength=256) > 0
-    unknown = np.flatnonzero(present & ~_VALID)
+        pixels = np.bincount(np.asarray(mask).ravel(), minlength=256)
+    unknown = np.flatnonzero((pixels > 0) & ~_VALID)
     if unknown.size:
         values = ", ".join(map(str, unknown.tolist()))
         message = f"unknown class values {values} (expected 0..{len(CLASSES) - 1}, or {IGNORE_LABEL} for boundaries)"
         raise InputError(message, file=path)
+    return pixels
 
 
 def dimensions(size: tuple[int, int]) -> str:
@@ -204,3 +232,24 @@ def write_stats(path: str, splits: dict[str, list[str]]) -> None:
         "num_classes": len(CLASSES),
         "ignore_label": IGNORE_LABEL,
     })  # fmt: skip
+
+
+def constant_baseline(metric: str, splits: dict[str, list[str]], pixels: dict[str, np.ndarray]) -> baselines.Baseline:
+    """The best constant prediction's mIOU on the metric's split (validation), from its masks' pixel counts."""
+    split = baselines.split_of(metric)
+    value, best = constant_class_miou(pixels[split][: len(CLASSES)])
+    return baselines.Baseline(metric, value, f"always class {best} ({CLASSES[best]})", split, len(splits[split]))
+
+
+def constant_class_miou(class_pixels) -> tuple[float, int]:
+    """(mIOU, class) of the best prediction of one class for every pixel, as GluonCV's SegmentationMetric scores it.
+
+    class_pixels[c] is the number of pixels labelled c in the split, for every class c (ignored pixels left out).
+    Predicting c everywhere: its intersection with class c is the pixels of c, its union all labelled pixels; every
+    other class has no intersection. mIOU is the mean of IoU over all len(class_pixels) classes; ties go to the
+    smallest class.
+    """
+    counts = np.asarray(class_pixels, dtype=np.float64)
+    best = int(np.argmax(counts))
+    iou = counts[best] / (np.spacing(1) + counts.sum())  # GluonCV's IoU, eps included
+    return float(iou / counts.size), best

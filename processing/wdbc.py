@@ -4,6 +4,12 @@ Input: wdbc.data / wdbc.csv, or a folder of such files (read in name order): hea
 (M or B) and 30 features (mean, standard error and worst value of 10 cell-nucleus measurements). Output: train/,
 validation/ and test/ (a seeded shuffle; floor(rows * fraction) rows to train and validation, the rest to test), as
 RecordIO-protobuf or CSV (no header, label first). Label 1 for malignant (M), 0 for benign (B); the id is dropped.
+
+--baseline METRIC (optional) also writes DIR/baseline/baseline.json (shared.baselines), the score of the trivial
+model on METRIC's split (its channel: validation or test), for the pipeline's quality gate to require more than.
+METRIC, a Linear Learner metric name: CHANNEL:binary_classification_accuracy, the accuracy of always answering the
+split's majority label (in the real data, always 0: benign, about 63% of rows), or CHANNEL:binary_f_beta, the F1
+of always answering 1 (malignant; 2p / (1 + p), p the split's share of 1s). Without it, no baseline folder.
 """
 
 import argparse
@@ -14,7 +20,17 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import field_parser, list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
-from shared.tabular import SPLITS, fraction, parse_split_args, split_sizes, split_summary, write_shuffled_arrays
+from shared.tabular import (
+    SPLITS,
+    baseline_summary,
+    check_baseline_metric,
+    fraction,
+    parse_split_args,
+    split_label_baseline,
+    split_sizes,
+    split_summary,
+    write_shuffled_arrays,
+)
 
 MEASUREMENTS = (
     "radius",
@@ -32,6 +48,12 @@ FEATURES = tuple(f"{name}_{statistic}" for statistic in ("mean", "se", "worst") 
 FIELDS = ("id", "diagnosis", *FEATURES)
 DIAGNOSES = {"M": 1.0, "B": 0.0}  # label 1 = malignant
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+# --baseline: the metrics Linear Learner (binary_classifier) reports on the validation and test channels
+BASELINE_METRICS = tuple(
+    f"{split}:{name}"
+    for split in ("validation", "test")
+    for name in ("binary_classification_accuracy", "binary_f_beta")
+)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -46,8 +68,11 @@ def _main(argv: Sequence[str]) -> int:
     features = np.array([values for _, values in rows], dtype=np.float32)
     counts = split_sizes(len(rows), args.train_fraction, args.validation_fraction, source=args.input)
     sizes = dict(zip(SPLITS, counts, strict=True))
-    write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels)
+    baseline = split_label_baseline(args.baseline, labels)
+    written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
     print(split_summary("wdbc", len(rows), len(files), sizes, args.format))
+    if written is not None:
+        print(baseline_summary("wdbc", written))
     return 0
 
 
@@ -56,7 +81,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="wdbc.data or wdbc.csv, or a folder of such files")
     parser.add_argument("--output-dir", required=True, help="gets train/, validation/ and test/ subfolders")
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
-    return parse_split_args(parser, argv, train=fraction("0.8"), validation=fraction("0.1"), seed=42)
+    parser.add_argument(
+        "--baseline",
+        metavar="METRIC",
+        help="also write baseline/baseline.json, e.g. validation:binary_classification_accuracy",
+    )
+    args = parse_split_args(parser, argv, train=fraction("0.8"), validation=fraction("0.1"), seed=42)
+    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
+    return args
 
 
 def read_rows(files: Sequence[str]) -> list[tuple[float, list[float]]]:

@@ -12,7 +12,13 @@ spaces (U+0020 only; runs of spaces and a trailing \\r are ignored). --max-pairs
 lines of each language (0 = all); the dev set is always read whole. A line count mismatch between the two languages
 is found when one file ends before the other within what is read (so not beyond --max-pairs).
 
-A pair is skipped (and counted in the summary) when either side has no tokens or more than --max-length tokens.
+Which pairs are written (each count is in the summary line):
+  training    a pair is left out when either side has no tokens or more than --max-length tokens: long pairs are
+              not trained on (nor counted in the vocabularies).
+  validation  every pair is written except those with an empty side, the only pairs the example's preprocessing
+              drops (create_vocab_proto.py, below): the validation set is newstest2014 whole, so that a BLEU on it is
+              the newstest2014 BLEU and not that of a filtered subset. Pairs longer than --max-length are kept, and
+              counted in the summary.
 
 Vocabularies, one per language, from the kept training pairs: `<pad>` 0, `<unk>` 1, `<s>` 2, `</s>` 3, then the most
 frequent tokens, ties broken by token (code point order), up to --vocab-size entries in all. Literal `<pad>`, `<unk>`,
@@ -20,10 +26,13 @@ frequent tokens, ties broken by token (code point order), up to --vocab-size ent
 
 Output:
   DIR/vocab/vocab.src.json, DIR/vocab/vocab.trg.json   token -> id JSON objects (UTF-8), as Seq2Seq reads them
-  DIR/train/train.rec, DIR/validation/val.rec          RecordIO-protobuf, one record per kept pair
-Each record holds the source token ids as an Int32Tensor in features["values"] and the target ids in label["values"]
-(the developer guide's Seq2Seq input format, as its example's preprocessing writes it). Unknown tokens map to
-`<unk>` (1); no `<s>`/`</s>` are added: Seq2Seq adds them itself.
+  DIR/train/train.rec, DIR/validation/val.rec          RecordIO-protobuf, one record per written pair
+Each record is what the SageMaker Seq2Seq example's preprocessing writes (aws/amazon-sagemaker-examples,
+introduction_to_amazon_algorithms/seq2seq_translation_en-de/create_vocab_proto.py, list_to_record_bytes and
+write_recordio): a Record whose features map holds "source", an Int32Tensor of the source token ids, and "target",
+an Int32Tensor of the target token ids (values only; no label), framed as a whole RecordIO record
+(shared.recordio.write_int32_sequences). Unknown tokens map to `<unk>` (1); no `<s>`/`</s>` are added: Seq2Seq adds
+them itself.
 """
 
 import argparse
@@ -80,9 +89,11 @@ def write_outputs(args: argparse.Namespace, train: list[str], dev: list[str]) ->
     with staged_outputs(outputs) as staging:
         for vocab, name in zip(vocabs, ("vocab.src.json", "vocab.trg.json"), strict=True):
             write_vocab(os.path.join(staging["vocab"], name), vocab)
-        write_records(os.path.join(staging["train"], "train.rec"), train, args.max_pairs, args, vocabs, Stats())
-        dev_stats = Stats()
-        write_records(os.path.join(staging["validation"], "val.rec"), dev, 0, args, vocabs, dev_stats)
+        train_path = os.path.join(staging["train"], "train.rec")
+        write_records(train_path, usable_pairs(train, args.max_pairs, args.max_length, Stats()), vocabs)
+        dev_stats = Stats(keep_long=True)
+        validation_path = os.path.join(staging["validation"], "val.rec")
+        write_records(validation_path, validation_pairs(dev, args.max_length, dev_stats), vocabs)
         if not dev_stats.kept:
             raise InputError(f"no usable pairs ({dev_stats.describe()})", file=dev[0])
     print(
@@ -152,10 +163,19 @@ def find_file(inputs: Sequence[str], name: str) -> str:
 
 
 class Stats:
-    def __init__(self) -> None:
-        self.read = self.kept = self.empty = self.too_long = 0
+    """Pair counts. too_long: pairs with a side longer than --max-length, skipped in training; in validation
+    (keep_long) they are kept and counted as long_kept instead."""
+
+    def __init__(self, keep_long: bool = False) -> None:
+        self.keep_long = keep_long
+        self.read = self.kept = self.empty = self.too_long = self.long_kept = 0
 
     def describe(self) -> str:
+        if self.keep_long:
+            return (
+                f"read {self.read} pairs, kept {self.kept} ({self.long_kept} longer than the max length), "
+                f"skipped {self.empty} empty"
+            )
         return f"read {self.read} pairs, kept {self.kept}, skipped {self.empty} empty and {self.too_long} too long"
 
 
@@ -200,6 +220,7 @@ def tokens(line: str) -> list[str]:
 
 
 def usable_pairs(paths: Sequence[str], limit: int, max_length: int, stats: Stats) -> Iterator[tuple[list, list]]:
+    """The training pairs kept: both sides non-empty and at most max_length tokens."""
     for source_line, target_line in read_pairs(paths, limit):
         stats.read += 1
         source, target = tokens(source_line), tokens(target_line)
@@ -210,6 +231,19 @@ def usable_pairs(paths: Sequence[str], limit: int, max_length: int, stats: Stats
         else:
             stats.kept += 1
             yield source, target
+
+
+def validation_pairs(paths: Sequence[str], max_length: int, stats: Stats) -> Iterator[tuple[list, list]]:
+    """Every validation pair with both sides non-empty, the long ones too (counted in stats.long_kept)."""
+    for source_line, target_line in read_pairs(paths, 0):
+        stats.read += 1
+        source, target = tokens(source_line), tokens(target_line)
+        if not source or not target:
+            stats.empty += 1
+            continue
+        stats.long_kept += len(source) > max_length or len(target) > max_length
+        stats.kept += 1
+        yield source, target
 
 
 def build_vocab(counts: Counter, size: int) -> dict[str, int]:
@@ -226,12 +260,13 @@ def write_vocab(path: str, vocab: dict[str, int]) -> None:
         file.write("\n")
 
 
-def write_records(path: str, paths, limit: int, args: argparse.Namespace, vocabs, stats: Stats) -> None:
+def write_records(path: str, pairs: Iterator[tuple[list, list]], vocabs) -> None:
+    """The token pairs as Seq2Seq records, token ids from the vocabularies (unknown tokens: <unk>)."""
     source_vocab, target_vocab = vocabs
     with open(path, "wb") as stream:
         sources: list[list[int]] = []
         targets: list[list[int]] = []
-        for source, target in usable_pairs(paths, limit, args.max_length, stats):
+        for source, target in pairs:
             sources.append([source_vocab.get(token, UNK) for token in source])
             targets.append([target_vocab.get(token, UNK) for token in target])
             if len(sources) == BATCH:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pipelines.context import PipelineContext
 from pipelines.sdk import Join, JsonGet, MetricsSource, ModelMetrics, ProcessingStep, PropertyFile
+from pipelines.steps.gate import TrivialBaseline
 from pipelines.steps.processing import input_path, output_path, output_uri, processing_step
 
 REPORT_FILE = "evaluation.json"
@@ -26,6 +27,10 @@ class Evaluation:
         """A value of evaluation.json, read when the condition runs (e.g. `regression_metrics.mse.value`)."""
         return JsonGet(step_name=self.step.name, property_file=self.report, json_path=json_path)
 
+    def baseline(self) -> TrivialBaseline:
+        """The trivial baseline the evaluation script wrote beside its metrics (evaluation.json's "baseline")."""
+        return TrivialBaseline(self.step.name, self.report, prefix="baseline.")
+
     @property
     def report_uri(self) -> Join:
         return Join(on="/", values=[output_uri(self.step, REPORT_OUTPUT), REPORT_FILE])
@@ -38,12 +43,13 @@ class Evaluation:
 def evaluation_step(
     ctx: PipelineContext,
     script: str,
-    image: str,
+    image: str | None,
     instance_type,
     inputs: Mapping[str, object],
     name: str = "Evaluate",
 ) -> Evaluation:
-    """An evaluation script gets `--<input>-dir` for each input and `--output-dir` for its report."""
+    """An evaluation script gets `--<input>-dir` for each input and `--output-dir` for its report; `image` None: the
+    scikit-learn image, as every processing script."""
     report = PropertyFile(name="EvaluationReport", output_name=REPORT_OUTPUT, path=REPORT_FILE)
     arguments = [part for input_name in inputs for part in (f"--{input_name}-dir", input_path(input_name))]
     step = processing_step(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.sdk import ModelBuilder, ModelStep, Networking
 
@@ -17,6 +18,7 @@ def model_builder(ctx: PipelineContext, image: str, model_data) -> ModelBuilder:
     )
 
 
-def model_step(ctx: PipelineContext, name: str, image: str, model_data) -> ModelStep:
+def model_step(ctx: PipelineContext, name: str, algorithm: Algorithm, model_data) -> ModelStep:
     """A CreateModel step, for what needs a model (batch transform) without a registered package."""
-    return ModelStep(name, step_args=model_builder(ctx, image, model_data).build())
+    ctx.uses(name, algorithm)
+    return ModelStep(name, step_args=model_builder(ctx, ctx.algorithm_image(algorithm), model_data).build())

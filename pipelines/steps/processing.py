@@ -21,6 +21,7 @@ from pipelines.sdk import (
     PropertyFile,
     ScriptProcessor,
 )
+from pipelines.steps.gate import BASELINE_OUTPUT, TrivialBaseline, baseline_file
 from pipelines.steps.policies import CACHE, job_retry_policies
 
 INPUT_ROOT = "/opt/ml/processing/input"
@@ -57,8 +58,15 @@ def processing_step(
     property_files: Sequence[PropertyFile] = (),
     network_isolation: bool = True,
     max_runtime_in_seconds: int = 3600,
+    baseline: str | None = None,
 ) -> ProcessingStep:
-    """A cached, retried processing job with encrypted volume and outputs and, by default, no network access."""
+    """A cached, retried processing job with encrypted volume and outputs and, by default, no network access.
+    `baseline` names a metric of the algorithm (e.g. "test:msd"): the script then also writes the trivial model's
+    score for it to baseline/baseline.json, for the quality gate (see pipelines.steps.gate, `baseline_of`)."""
+    if baseline:
+        arguments = [*arguments, "--baseline", baseline]
+        outputs = (*outputs, BASELINE_OUTPUT)
+        property_files = (*property_files, baseline_file())
     processor = ScriptProcessor(
         image_uri=image or ctx.image("sklearn", SKLEARN_VERSION),
         command=["python3"],
@@ -66,7 +74,7 @@ def processing_step(
         instance_type=instance_type,
         instance_count=1,
         sagemaker_session=ctx.session,
-        volume_kms_key=ctx.kms_key,
+        volume_kms_key=ctx.volume_key(instance_type),
         output_kms_key=ctx.kms_key,
         max_runtime_in_seconds=max_runtime_in_seconds,
         network_config=NetworkConfig(
@@ -88,10 +96,18 @@ def processing_step(
     )
 
 
-def preprocess_step(ctx: PipelineContext, params, script: str, splits: Sequence[str], arguments: Sequence[object] = ()):
-    """The usual first step: a dataset script reads the InputDataUri parameter and writes one output per split."""
+def preprocess_step(
+    ctx: PipelineContext,
+    params,
+    script: str,
+    splits: Sequence[str],
+    arguments: Sequence[object] = (),
+    baseline: str | None = None,
+):
+    """The usual first step: a dataset script reads the InputDataUri parameter and writes one output per split
+    (and the trivial baseline of the metric `baseline`, if given)."""
     if params.input_data_uri is None:
-        return generate_step(ctx, params, script, splits, arguments)
+        return generate_step(ctx, params, script, splits, arguments, baseline)
     return processing_step(
         ctx,
         "Preprocess",
@@ -100,10 +116,18 @@ def preprocess_step(ctx: PipelineContext, params, script: str, splits: Sequence[
         inputs={"raw": params.input_data_uri},
         outputs=splits,
         arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
+        baseline=baseline,
     )
 
 
-def generate_step(ctx: PipelineContext, params, script: str, splits: Sequence[str], arguments: Sequence[object] = ()):
+def generate_step(
+    ctx: PipelineContext,
+    params,
+    script: str,
+    splits: Sequence[str],
+    arguments: Sequence[object] = (),
+    baseline: str | None = None,
+):
     """A first step that generates its dataset (seeded) instead of reading one."""
     return processing_step(
         ctx,
@@ -113,7 +137,16 @@ def generate_step(ctx: PipelineContext, params, script: str, splits: Sequence[st
         inputs={},
         outputs=splits,
         arguments=["--output-dir", OUTPUT_ROOT, *arguments],
+        baseline=baseline,
     )
+
+
+def baseline_of(step: ProcessingStep) -> TrivialBaseline:
+    """The trivial baseline a processing step wrote (it was built with `baseline=`)."""
+    for report in step.property_files or ():
+        if report.name == baseline_file().name:
+            return TrivialBaseline(step.name, report)
+    raise ValueError(f"step {step.name} writes no baseline")
 
 
 def fetch_step(ctx: PipelineContext, params, files: Sequence[str] = ()) -> ProcessingStep:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipelines.algorithms import Algorithm
+from pipelines.algorithms.contract import SPOT_WAIT_WITHOUT_CHECKPOINTS
 from pipelines.context import PipelineContext
 from pipelines.sdk import (
     CheckpointConfig,
@@ -45,11 +46,6 @@ class Channel:
             s3_uri=self.source,
             s3_data_distribution_type="ShardedByS3Key" if self.sharded else "FullyReplicated",
         )
-
-
-# Built-in algorithms running on spot without checkpoints may wait at most this long in all, capacity wait plus
-# run time (developer guide, "Managed Spot Training": MaxWaitTimeInSeconds is limited to 3600 seconds for them).
-SPOT_WAIT_WITHOUT_CHECKPOINTS = 3600
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ def secure_trainer(
             instance_type=instance_type,
             instance_count=instance_count,
             volume_size_in_gb=limits.volume_size_in_gb,
-            volume_kms_key_id=ctx.kms_key,
+            volume_kms_key_id=ctx.volume_key(instance_type),
             enable_managed_spot_training=spot,
         ),
         stopping_condition=StoppingCondition(
@@ -126,6 +122,7 @@ def training_step(
     instance_count,
     limits: JobLimits = JobLimits(),
 ) -> TrainingStep:
+    ctx.uses(name, algorithm)
     trainer = secure_trainer(ctx, name, algorithm, hyperparameters, instance_type, instance_count, limits)
     step_args = trainer.train(input_data_config=[channel.input_data() for channel in channels])
     return TrainingStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())

@@ -63,6 +63,7 @@ def tuning_step(
 ) -> TuningStep:
     """A Bayesian tuning job over `ranges`. Its training jobs run on spot without checkpoints: they all share one
     checkpoint location, and a built-in algorithm would resume a job from another job's checkpoint."""
+    ctx.uses(name, algorithm)
     trainer = secure_trainer(
         ctx, name, algorithm, static_hyperparameters, instance_type, instance_count, limits, checkpoints_allowed=False
     )

@@ -10,7 +10,16 @@ from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.recipes import train_and_register
 from pipelines.sdk import Join, JsonGet, ProcessingStep, PropertyFile
-from pipelines.steps.processing import OUTPUT_ROOT, fetch_step, input_path, output_uri, processing_step, vision_image
+from pipelines.steps.gate import TrivialBaseline
+from pipelines.steps.processing import (
+    OUTPUT_ROOT,
+    baseline_of,
+    fetch_step,
+    input_path,
+    output_uri,
+    processing_step,
+    vision_image,
+)
 from pipelines.steps.training import Channel, JobLimits
 
 STATS = "stats"
@@ -24,6 +33,7 @@ class PreparedImages:
     steps: list  # the Download step (for datasets on the web) and the Preprocess step
     preprocess: ProcessingStep
     stats: PropertyFile
+    baseline: TrivialBaseline | None
 
     def count(self, key: str) -> Join:
         """A number of stats.json (e.g. num_training_samples) as the string a hyperparameter must be."""
@@ -46,10 +56,18 @@ def train_on_images(
     channels: Sequence[Channel],
     **gate,
 ) -> list:
-    """The preparation steps, then training with the counts from stats.json, gated and registered
-    (`gate`: train_and_register's metric, higher_is_better, inference, description and gate_name)."""
+    """The preparation steps, then training with the counts from stats.json, gated (on beating the trivial
+    baseline the preparation computed, too) and registered (`gate`: train_and_register's metric, description and
+    gate_name)."""
     training = train_and_register(
-        ctx, params, algorithm, images.with_counts(hyperparameters), channels, limits=VISION_LIMITS, **gate
+        ctx,
+        params,
+        algorithm,
+        images.with_counts(hyperparameters),
+        channels,
+        baseline=images.baseline,
+        limits=VISION_LIMITS,
+        **gate,
     )
     return [*images.steps, *training]
 
@@ -61,9 +79,10 @@ def prepare_images(
     channels: Sequence[str],
     arguments: Sequence[object] = (),
     download: bool = False,
+    baseline: str | None = None,
 ) -> PreparedImages:
     """Preprocess reads InputDataUri (an S3 object), or with download=True the file a Download step fetched from it
-    (the web); it writes the channels and stats/stats.json."""
+    (the web); it writes the channels, stats/stats.json and the trivial baseline of the metric `baseline`."""
     fetch = fetch_step(ctx, params) if download else None
     stats = PropertyFile(name="DatasetStats", output_name=STATS, path="stats.json")
     preprocess = processing_step(
@@ -77,5 +96,11 @@ def prepare_images(
         arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
         property_files=[stats],
         max_runtime_in_seconds=4 * 3600,
+        baseline=baseline,
     )
-    return PreparedImages(steps=[step for step in (fetch, preprocess) if step], preprocess=preprocess, stats=stats)
+    return PreparedImages(
+        steps=[step for step in (fetch, preprocess) if step],
+        preprocess=preprocess,
+        stats=stats,
+        baseline=baseline_of(preprocess) if baseline else None,
+    )

@@ -10,27 +10,32 @@ from pipelines.context import PipelineContext
 from pipelines.datasets import CHICAGO_SPEED_CAMERAS
 from pipelines.parameters import StandardParameters
 from pipelines.recipes import tune_and_register
-from pipelines.sdk import CategoricalParameter, ContinuousParameter, IntegerParameter
-from pipelines.steps.processing import preprocess_step
-from pipelines.steps.register import DEEPAR_INFERENCE
+from pipelines.sdk import ContinuousParameter, IntegerParameter
+from pipelines.steps.processing import baseline_of, preprocess_step
 from pipelines.steps.training import channels_of
-from pipelines.usecase import UseCase
+from pipelines.usecase import BaselineNote, UseCase
 
 OBJECTIVE = "test:RMSE"
 PREDICTION_LENGTH = 30
-STATIC_HYPERPARAMETERS = {"time_freq": "D", "context_length": 30, "prediction_length": PREDICTION_LENGTH}
+# NB02 also tunes `likelihood`, which the developer guide does not list as tunable (DG deepar-tuning); the counts
+# of violations are modelled with the negative binomial, one of NB02's two choices and the one made for counts.
+STATIC_HYPERPARAMETERS = {
+    "time_freq": "D",
+    "context_length": 30,
+    "prediction_length": PREDICTION_LENGTH,
+    "likelihood": "negative-binomial",
+}
 RANGES = {
     "mini_batch_size": IntegerParameter(100, 400),
     "epochs": IntegerParameter(200, 400),
     "num_cells": IntegerParameter(30, 100),
-    "likelihood": CategoricalParameter(["negative-binomial", "student-T"]),
     "learning_rate": ContinuousParameter(0.0001, 0.1),
 }
 
 
 def build(ctx: PipelineContext, params: StandardParameters) -> list:
     prepare = preprocess_step(
-        ctx, params, "chicago", ("train", "test"), ["--prediction-length", str(PREDICTION_LENGTH)]
+        ctx, params, "chicago", ("train", "test"), ["--prediction-length", str(PREDICTION_LENGTH)], OBJECTIVE
     )
     return [
         prepare,
@@ -41,9 +46,8 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
             STATIC_HYPERPARAMETERS,
             RANGES,
             objective=OBJECTIVE,
-            maximize=False,
-            channels=channels_of(prepare, "application/jsonlines", "train", "test"),
-            inference=DEEPAR_INFERENCE,
+            channels=channels_of(prepare, "json", "train", "test"),  # JSON Lines, named as NB02 does
+            baseline=baseline_of(prepare),
             description="DeepAR 30-day forecaster of Chicago speed-camera violations, best of a tuning job.",
             gate_name="CheckRMSE",
         ),
@@ -53,10 +57,17 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
 USE_CASE = UseCase(
     name="chicago-deepar",
     title="DeepAR forecasting of Chicago speed-camera violations with hyperparameter tuning",
-    algorithm=DEEPAR.label,
+    algorithms=(DEEPAR,),
     dataset_name="City of Chicago speed camera violations (CSV, one row per camera and day)",
     dataset=CHICAGO_SPEED_CAMERAS,
     metric_threshold=50.0,
+    baseline=BaselineNote(
+        value=None,
+        model="the better of the last value and the same weekday a week earlier (seasonal naive, season 7)",
+        source="not known offline: no published figure gives the naive forecast's RMSE on the speed-camera "
+        "file, and it is not downloaded at build time; the Preprocess step computes it on every run and the "
+        "gate requires beating it, whatever MetricThreshold says",
+    ),
     max_tuning_jobs=10,
     build=build,
 )

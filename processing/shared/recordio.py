@@ -5,17 +5,20 @@ record_pb2), and the processing images ship neither the SDK nor protobuf, so thi
 with the standard library and numpy only. The output equals what the v2 helpers wrote for float32 data.
 
 Framing (MXNet RecordIO), per record: uint32 LE magic 0xced7230a, uint32 LE (cflag << 29 | length) with cflag 0
-(a whole record), the `length` payload bytes, then zero bytes up to a multiple of 4. The payload is a protobuf
-aialgs.data.Record (proto2):
+(a whole record: the length word is the plain payload length), the `length` payload bytes, then zero bytes up to a
+multiple of 4; exactly what the v2 SDK's _write_recordio and the Seq2Seq example's write_recordio (see
+write_int32_sequences) write. The payload is a protobuf aialgs.data.Record (proto2):
 
     Record         { map<string, Value> features = 1; map<string, Value> label = 2; ... }
     Value          { oneof value { Float32Tensor float32_tensor = 2; ...; Int32Tensor int32_tensor = 7; ... } }
     Float32Tensor  { repeated float values = 1 [packed]; repeated uint64 keys = 2 [packed];
                      repeated uint64 shape = 3 [packed]; }     (Int32Tensor: the same with int32 values)
 
-with one map entry keyed "values" in features (and in label, when there are labels), as the v2 SDK did. Fields are
-written in field-number order and empty packed fields are left out, as protobuf does, so the payloads are
-byte-identical to protobuf's own SerializeToString().
+Dense and sparse records (write_dense, write_sparse) have one map entry keyed "values" in features (and in label,
+when there are labels), as the v2 SDK did. Seq2Seq records (write_int32_sequences) have two entries in features,
+"source" and "target", and no label, as the Seq2Seq example's own writer makes them (below). Fields are written in
+field-number order, map entries in key order and empty packed fields are left out, as protobuf does, so the payloads
+are byte-identical to protobuf's own SerializeToString(deterministic=True) (and parse to equal messages).
 
 Values are encoded as given, NaN and infinity included (some algorithms accept NaN features; validating the data is
 the caller's job). The one value check: a finite float64 that float32 cannot hold is an error rather than a silent
@@ -41,6 +44,7 @@ CHUNK_ROWS = 1 << 16  # sparse / int32: records per chunk, so that runs of empty
 # Tag bytes: (field number << 3) | wire type 2 (length-delimited). Every field used here is length-delimited.
 _FEATURES, _LABEL = 0x0A, 0x12  # Record.features = 1, Record.label = 2
 _ENTRY_KEY = b"\x0a\x06values"  # map entry field 1 (key), the string "values"
+_SOURCE_KEY, _TARGET_KEY = b"\x0a\x06source", b"\x0a\x06target"  # the Seq2Seq keys, in key order
 _ENTRY_VALUE = 0x12  # map entry field 2 (value)
 _FLOAT32_TENSOR, _INT32_TENSOR = 0x12, 0x3A  # Value fields 2 and 7
 _VALUES, _KEYS, _SHAPE = 0x0A, 0x12, 0x1A  # tensor fields 1, 2 and 3, all packed
@@ -116,23 +120,33 @@ def write_sparse(stream: BinaryIO, indptr, indices, values, num_columns: int, la
 
 
 def write_int32_sequences(stream: BinaryIO, sources: Sequence, targets: Sequence | None = None) -> int:
-    """Writes one record per source sequence (Seq2Seq): features["values"] and label["values"] are Int32Tensors.
+    """Writes one Seq2Seq record per source sequence; returns the number of records.
 
-    sources[i] (and targets[i]) are non-empty 1-D integer arrays or lists within the int32 range, e.g. token
-    ids; their lengths may differ from record to record. Returns the number of records. Like the SageMaker Seq2Seq
-    example's writer: features["values"].int32_tensor.values = source, label["values"].int32_tensor.values = target.
+    The layout of the SageMaker Seq2Seq example's writer, aws/amazon-sagemaker-examples
+    introduction_to_amazon_algorithms/seq2seq_translation_en-de/create_vocab_proto.py: list_to_record_bytes sets
+    only record.features["source"].int32_tensor.values (the source token ids) and
+    record.features["target"].int32_tensor.values (the target token ids): both in the features map, no label, no
+    keys or shape; write_recordio frames each record with cflag 0. Decoded, record i is
+
+        features {"source": Int32Tensor{values: sources[i]}, "target": Int32Tensor{values: targets[i]}}
+
+    Without targets (inference requests) the target tensor is empty, as the example notebook's protobuf inference
+    writes list_to_record_bytes(sentence, []): features["target"] is an Int32Tensor without values.
+
+    sources[i] (and targets[i]) are non-empty 1-D integer arrays or lists within the int32 range, e.g. token ids;
+    their lengths may differ from record to record.
     """
     source_tokens, source_offsets = _as_sequences(sources, "sources")
     count = len(source_offsets) - 1
-    if targets is not None:
+    if targets is None:  # every record gets an empty target tensor
+        target_tokens, target_offsets = np.zeros(0, np.int64), np.zeros(count + 1, np.int64)
+    else:
         target_tokens, target_offsets = _as_sequences(targets, "targets")
         if len(target_offsets) - 1 != count:
             raise ValueError(f"{len(target_offsets) - 1} targets for {count} sources")
-    bounds = source_offsets if targets is None else source_offsets + target_offsets
-    for start, stop in _chunks(bounds):
-        pieces = _int32_pieces(_FEATURES, source_tokens, source_offsets[start : stop + 1])
-        if targets is not None:
-            pieces += _int32_pieces(_LABEL, target_tokens, target_offsets[start : stop + 1])
+    for start, stop in _chunks(source_offsets + target_offsets):
+        pieces = _int32_pieces(_SOURCE_KEY, source_tokens, source_offsets[start : stop + 1])
+        pieces += _int32_pieces(_TARGET_KEY, target_tokens, target_offsets[start : stop + 1])
         _write_all(stream, _assemble(pieces, stop - start))
     return count
 
@@ -260,12 +274,18 @@ def _tensor_head(map_tag: int, values_size: int) -> bytes:
 
 
 def _tensor_pieces(
-    map_tag: int, tensor_tag: int, values: Piece, keys: Piece | None = None, shape: bytes = b""
+    map_tag: int,
+    tensor_tag: int,
+    values: Piece,
+    keys: Piece | None = None,
+    shape: bytes = b"",
+    entry_key: bytes = _ENTRY_KEY,
 ) -> list[Piece]:
-    """Record field map_tag = {"values": Value{tensor_tag: {values, keys, shape}}} of each record.
+    """Record field map_tag = {key: Value{tensor_tag: {values, keys, shape}}} of each record.
 
-    values and keys: the packed contents of those fields; like protobuf, an empty packed field is left out.
-    shape: the whole, constant shape field, or b"".
+    values and keys: the packed contents of those fields; like protobuf, an empty packed field is left out (a tensor
+    without any field is still written, as an empty message). shape: the whole, constant shape field, or b"".
+    entry_key: the map entry's key field (tag, length and the key's bytes), "values" by default.
     """
     tensor = []
     for tag, packed in ((_VALUES, values), (_KEYS, keys)):
@@ -274,7 +294,7 @@ def _tensor_pieces(
     if shape:
         tensor.append(_constant(shape, len(values[0])))
     value = [_header(tensor_tag, _total(tensor)), *tensor]
-    entry = [_constant(_ENTRY_KEY, len(values[0])), _header(_ENTRY_VALUE, _total(value)), *value]
+    entry = [_constant(entry_key, len(values[0])), _header(_ENTRY_VALUE, _total(value)), *value]
     return [_header(map_tag, _total(entry)), *entry]
 
 
@@ -282,11 +302,12 @@ def _label_pieces(labels: np.ndarray) -> list[Piece]:
     return _tensor_pieces(_LABEL, _FLOAT32_TENSOR, _packed_fixed32(labels, np.arange(len(labels) + 1)))
 
 
-def _int32_pieces(map_tag: int, values: np.ndarray, offsets: np.ndarray) -> list[Piece]:
-    """The Int32Tensors of values[offsets[i]:offsets[i+1]] for each record i of a chunk."""
+def _int32_pieces(entry_key: bytes, values: np.ndarray, offsets: np.ndarray) -> list[Piece]:
+    """features[key] = Int32Tensor of values[offsets[i]:offsets[i+1]] for each record i of a chunk."""
     # int32 values are varints of their 64-bit two's complement: a negative one takes 10 bytes, as in protobuf.
     tokens = values[offsets[0] : offsets[-1]].view(np.uint64)
-    return _tensor_pieces(map_tag, _INT32_TENSOR, _packed_varints(tokens, offsets - offsets[0]))
+    values_piece = _packed_varints(tokens, offsets - offsets[0])
+    return _tensor_pieces(_FEATURES, _INT32_TENSOR, values_piece, entry_key=entry_key)
 
 
 def _assemble(pieces: list[Piece], count: int) -> np.ndarray:

@@ -9,6 +9,11 @@ no literal for them.
 DeepAR reads the train channel for training and, when given, the test channel for its accuracy metrics: each test
 series is the full series, each train series the same series without its last prediction_length points, both with
 the same start (DG "Input/Output Interface for the DeepAR Algorithm").
+
+DeepAR's test:RMSE compares its forecast of the last prediction_length points of each test series with the actual
+values, pooled over all series. naive_baseline gives the same RMSE for the better of two naive forecasts that need
+no training (the trivial model the pipelines' quality gate must beat, see shared.baselines): the last value, and
+the last season repeated.
 """
 
 import json
@@ -18,10 +23,13 @@ from datetime import datetime
 
 import numpy as np
 
+from shared.baselines import OUTPUT as BASELINE_OUTPUT
+from shared.baselines import Baseline, seasonal_naive_rmse
 from shared.outputs import staged_outputs
 
 START_FORMAT = "%Y-%m-%d %H:%M:%S"
 SPLITS = ("train", "test")  # DIR/train/train.json and DIR/test/test.json
+BASELINE_METRIC = "test:RMSE"  # the one DeepAR metric naive_baseline computes
 
 
 def parse_start(text: str) -> datetime:
@@ -49,11 +57,43 @@ def write_series_file(path: str, start: str, series: Iterable[Sequence | np.ndar
     return count
 
 
-def write_train_test(output_dir: str, start: str, series: Sequence[np.ndarray], prediction_length: int) -> None:
+def write_train_test(
+    output_dir: str,
+    start: str,
+    series: Sequence[np.ndarray],
+    prediction_length: int,
+    baseline: Baseline | None = None,
+) -> None:
     """DIR/train/train.json (each series minus its last prediction_length points) and DIR/test/test.json (the full
-    series), in the order given, all or nothing (shared.outputs.staged_outputs)."""
+    series), in the order given, and DIR/baseline/baseline.json if a baseline is given, all or nothing
+    (shared.outputs.staged_outputs)."""
     if any(len(target) <= prediction_length for target in series):
         raise ValueError("every series needs more than prediction_length points")  # the scripts check this first
-    with staged_outputs({split: os.path.join(output_dir, split) for split in SPLITS}) as staging:
+    outputs = {split: os.path.join(output_dir, split) for split in SPLITS}
+    if baseline is not None:
+        outputs[BASELINE_OUTPUT] = os.path.join(output_dir, BASELINE_OUTPUT)
+    with staged_outputs(outputs) as staging:
         write_series_file(os.path.join(staging["train"], "train.json"), start, (t[:-prediction_length] for t in series))
         write_series_file(os.path.join(staging["test"], "test.json"), start, series)
+        if baseline is not None:
+            baseline.write(staging[BASELINE_OUTPUT])
+
+
+def naive_baseline(series: Sequence[np.ndarray], prediction_length: int, season: int) -> Baseline:
+    """DeepAR's test:RMSE of the better (lower RMSE; on a tie, the last value) of two naive forecasts of the last
+    prediction_length points of each full (test) series: the last value before them, and the `season` values
+    before them repeated. The seasonal forecast is left out when season is 1 (it is the last value) or when a
+    series has fewer than `season` points before its forecast period. records: the forecast points the RMSE pools
+    (series x prediction_length, less missing values)."""
+    seasons = [1] + ([season] if season > 1 and all(len(t) - prediction_length >= season for t in series) else [])
+    scores = [seasonal_naive_rmse(series, horizon=prediction_length, season=length) for length in seasons]
+    value, model = min(scores, key=lambda score: score[0])  # min keeps the first of equal scores: the last value
+    points = sum(int(np.count_nonzero(~np.isnan(np.asarray(t[-prediction_length:], np.float64)))) for t in series)
+    return Baseline(BASELINE_METRIC, value, model, "test", points)
+
+
+def baseline_summary(script: str, baseline: Baseline) -> str:
+    """The job log line of a written naive_baseline, e.g. 'chicago: baseline test:RMSE 4.2 (last value on test,
+    9000 forecast points)'."""
+    where = f"on {baseline.split}, {baseline.records} forecast points"
+    return f"{script}: baseline {baseline.metric} {baseline.value:.6g} ({baseline.model} {where})"

@@ -83,16 +83,30 @@ def test_evaluation_reads_model_and_test_split_and_exposes_report(steps):
     ]
 
 
-def test_gate_compares_test_mse_with_threshold_parameter(steps):
-    (condition,) = steps["CheckMSE"]["Arguments"]["Conditions"]
-    assert condition["Type"] == "LessThanOrEqualTo"
-    assert condition["LeftValue"] == {
+def test_gate_compares_test_mse_with_threshold_parameter_and_the_mean_predictor(steps):
+    condition, baseline = steps["CheckMSE"]["Arguments"]["Conditions"]
+    mse = {
         "Std:JsonGet": {
             "PropertyFile": {"Get": "Steps.Evaluate.PropertyFiles.EvaluationReport"},
             "Path": "regression_metrics.mse.value",
         }
     }
-    assert condition["RightValue"] == {"Get": "Parameters.MetricThreshold"}
+    assert condition == {
+        "Type": "LessThanOrEqualTo",
+        "LeftValue": mse,
+        "RightValue": {"Get": "Parameters.MetricThreshold"},
+    }
+    # ...and below the MSE of always answering the test split's mean, which the evaluation reports beside it
+    assert baseline == {
+        "Type": "LessThan",
+        "LeftValue": mse,
+        "RightValue": {
+            "Std:JsonGet": {
+                "PropertyFile": {"Get": "Steps.Evaluate.PropertyFiles.EvaluationReport"},
+                "Path": "baseline.value",
+            }
+        },
+    }
 
 
 def test_fail_message_carries_metric_and_threshold(steps):

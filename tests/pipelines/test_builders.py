@@ -7,7 +7,7 @@ import pytest
 from pipelines.algorithms import XGBOOST
 from pipelines.context import PipelineContext
 from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, ParameterString, Pipeline, quiet
-from pipelines.steps.gate import Gate, gate_step
+from pipelines.steps.gate import Gate, TrivialBaseline, baseline_file, gate_step
 from pipelines.steps.model import model_step
 from pipelines.steps.training import Channel, JobLimits
 from pipelines.steps.transform import transform_step
@@ -86,7 +86,7 @@ def test_tuning_best_job_paths(ctx, tuning):
 
 def test_model_and_transform(ctx):
     with quiet():
-        model = model_step(ctx, "CreateModel", ctx.image("xgboost", "3.2-0"), "s3://bucket/model.tar.gz")
+        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
         score = transform_step(
             ctx, "Score", model, "s3://bucket/data", "application/jsonlines", "application/jsonlines", "ml.m5.xlarge"
         )
@@ -99,18 +99,27 @@ def test_model_and_transform(ctx):
     assert args["TransformOutput"]["AssembleWith"] == "Line"
     assert args["TransformOutput"]["KmsKeyId"] == "${KmsKeyArn}"
     assert args["TransformResources"]["VolumeKmsKeyId"] == "${KmsKeyArn}"
+    assert ctx.step_algorithms["CreateModel"] is XGBOOST  # what the contract check holds the model to
+
+
+def test_a_transform_on_a_local_nvme_type_gets_no_volume_key(ctx):
+    with quiet():
+        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
+        score = transform_step(ctx, "Score", model, "s3://b/d", "text/csv", "text/csv", "ml.g4dn.xlarge")
+    resources = definition_of(ctx, [model, score])["Steps"][1]["Arguments"]["TransformResources"]
+    assert "VolumeKmsKeyId" not in resources
 
 
 def test_transform_rejects_an_unknown_content_type(ctx):
     with quiet():
-        model = model_step(ctx, "CreateModel", ctx.image("xgboost", "3.2-0"), "s3://bucket/model.tar.gz")
+        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
         with pytest.raises(ValueError, match="image/png"):
             transform_step(ctx, "Score", model, "s3://bucket/data", "image/png", "application/json", "ml.m5.xlarge")
 
 
 @pytest.mark.parametrize(
     "higher_is_better, condition_type, words",
-    [(True, "GreaterThanOrEqualTo", "below the minimum"), (False, "LessThanOrEqualTo", "above the maximum")],
+    [(True, "GreaterThanOrEqualTo", "must be at least"), (False, "LessThanOrEqualTo", "must be at most")],
 )
 def test_gate_direction(ctx, higher_is_better, condition_type, words):
     threshold = ParameterFloat("MetricThreshold", 0.5)
@@ -118,10 +127,25 @@ def test_gate_direction(ctx, higher_is_better, condition_type, words):
     with quiet():
         step = gate_step(gate, on_pass=[], name="Check")
     document = definition_of(ctx, [step], [threshold])
-    condition = document["Steps"][0]["Arguments"]["Conditions"][0]
+    (condition,) = document["Steps"][0]["Arguments"]["Conditions"]  # no baseline: the threshold alone
     assert condition["Type"] == condition_type
     fail = document["Steps"][0]["Arguments"]["ElseSteps"][0]
-    assert words in fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][2]
+    assert fail["Arguments"]["ErrorMessage"]["Std:Join"]["Values"][2] == words
+
+
+@pytest.mark.parametrize(
+    "higher_is_better, strict, side", [(True, "GreaterThan", "above"), (False, "LessThan", "below")]
+)
+def test_a_gate_with_a_baseline_also_requires_beating_it(higher_is_better, strict, side):
+    threshold = ParameterFloat("MetricThreshold", 0.5)
+    baseline = TrivialBaseline("Preprocess", baseline_file())
+    gate = Gate("test:accuracy", 0.9, threshold, higher_is_better, baseline)
+    _, beats = [condition.to_request() for condition in gate.conditions()]
+    reading = {"Std:JsonGet": {"Path": "value", "PropertyFile": {"Get": "Steps.Preprocess.PropertyFiles.Baseline"}}}
+    assert (beats["Type"], beats["LeftValue"], beats["RightValue"].expr) == (strict, 0.9, reading)
+    message = [part.expr if hasattr(part, "expr") else part for part in gate.failure_message().values]
+    model = {"Std:JsonGet": {"Path": "model", "PropertyFile": {"Get": "Steps.Preprocess.PropertyFiles.Baseline"}}}
+    assert message[4:8] == [f"(MetricThreshold) and {side} the trivial baseline", reading, "of", model]
 
 
 def test_a_use_case_parameter_is_declared_once():

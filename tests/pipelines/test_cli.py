@@ -353,6 +353,32 @@ def test_start_checks_parameters_before_calling_aws(capsys, fake_credentials, pa
     assert calls.regions == []  # no client was even created
 
 
+@pytest.mark.parametrize(
+    ("pipeline", "instance_type", "first_allowed"),
+    [
+        # Trains on local-NVMe GPUs without a volume key: an EBS-only GPU would get no project key on its volume.
+        ("caltech256-image-classification", "TrainingInstanceType=ml.p3.2xlarge", "ml.g4dn.xlarge"),
+        # A local-NVMe type for a job whose definition sets the volume key: CreateTrainingJob would refuse it.
+        ("abalone-xgboost", "TrainingInstanceType=ml.g4dn.xlarge", "ml.p2.xlarge"),
+        # LDA trains on CPU only (DG lda).
+        ("lda-topics", "TrainingInstanceType=ml.p3.2xlarge", "ml.m5.large"),
+        # Processing and batch transform run on CPU types.
+        ("census-kmeans", "ProcessingInstanceType=ml.g5.xlarge", "ml.m5.large"),
+    ],
+)
+def test_start_refuses_an_instance_type_the_definition_does_not_allow(
+    capsys, fake_credentials, pipeline, instance_type, first_allowed
+):
+    calls = Calls()
+    code, _, err = run_cli(capsys, ["start", pipeline, "--param", instance_type], runtime_for(None, calls))
+    name, value = instance_type.split("=")
+    line = single_error_line(err)
+    assert code == 2
+    assert line.startswith(f"error: parameter {name} must be one of {first_allowed}, ")
+    assert line.endswith(f"; got '{value}'")
+    assert calls.regions == []
+
+
 def test_start_rejects_a_parameter_given_twice(capsys, fake_credentials):
     argv = ["start", NAME, "--param", "MetricThreshold=1", "--param", "MetricThreshold=2"]
     code, _, err = run_cli(capsys, argv)

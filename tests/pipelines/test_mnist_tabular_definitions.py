@@ -21,7 +21,8 @@ class Expected:
 LINEAR = [RECORDIO, "text/csv", "application/json"]
 EXPECTED = {
     "sm-algo-mnist-xgboost": Expected(
-        ["mnist", "--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"],
+        ["mnist", "--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"]
+        + ["--baseline", "validation:merror"],
         {"train": ("text/libsvm", "FullyReplicated"), "validation": ("text/libsvm", "FullyReplicated")},
         {"num_round", "num_class", "objective"},
         "Steps.Tune.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value",
@@ -29,7 +30,8 @@ EXPECTED = {
         ["text/csv", "text/libsvm"],
     ),
     "sm-algo-mnist-linear-learner": Expected(
-        ["mnist", "--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation"],
+        ["mnist", "--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation"]
+        + ["--baseline", "validation:binary_f_beta"],
         {"train": (RECORDIO, "FullyReplicated"), "validation": (RECORDIO, "FullyReplicated")},
         {"predictor_type"},
         "Steps.Train.FinalMetricDataList['validation:binary_f_beta'].Value",
@@ -37,7 +39,8 @@ EXPECTED = {
         LINEAR,
     ),
     "sm-algo-mnist-factorization-machines": Expected(
-        ["mnist", "--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"],
+        ["mnist", "--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"]
+        + ["--baseline", "test:binary_classification_accuracy"],
         {"train": (RECORDIO, "FullyReplicated"), "test": (RECORDIO, "FullyReplicated")},
         {"feature_dim", "num_factors", "predictor_type"},
         "Steps.Train.FinalMetricDataList['test:binary_classification_accuracy'].Value",
@@ -45,7 +48,7 @@ EXPECTED = {
         [RECORDIO, "application/json"],
     ),
     "sm-algo-covtype-knn": Expected(
-        ["covtype", "--format", "recordio", "--seed", "0"],
+        ["covtype", "--format", "recordio", "--seed", "0", "--baseline", "test:accuracy"],
         {"train": (RECORDIO, "FullyReplicated"), "test": (RECORDIO, "FullyReplicated")},
         {"feature_dim", "k", "predictor_type", "sample_size"},
         "Steps.Train.FinalMetricDataList['test:accuracy'].Value",
@@ -53,8 +56,9 @@ EXPECTED = {
         LINEAR,
     ),
     "sm-algo-breast-cancer-linear-learner": Expected(
-        ["wdbc", "--format", "recordio", "--seed", "42"],
-        {"train": (RECORDIO, "ShardedByS3Key"), "validation": (RECORDIO, "FullyReplicated")},
+        ["wdbc", "--format", "recordio", "--seed", "42", "--baseline", "validation:binary_classification_accuracy"],
+        # wdbc writes one train file: sharding it by key would leave every instance but one without data
+        {"train": (RECORDIO, "FullyReplicated"), "validation": (RECORDIO, "FullyReplicated")},
         {"predictor_type"},
         "Steps.Train.FinalMetricDataList['validation:binary_classification_accuracy'].Value",
         "GreaterThanOrEqualTo",

@@ -6,26 +6,34 @@ import pytest
 
 RECORDIO = "application/x-recordio-protobuf"
 JSONL = "application/jsonlines"
+SHARDS = {"Std:Join": {"On": "", "Values": [{"Get": "Parameters.TrainingInstanceCount"}]}}
 
 # pipeline -> (data step, script, its arguments after the fixed ones)
 DATA_STEPS = {
     "sm-algo-deepar-synthetic": (
-        "Generate", "deepar_synthetic", ["--seed", "1", "--freq", "H", "--prediction-length", "48"]),
-    "sm-algo-chicago-deepar": ("Preprocess", "chicago", ["--prediction-length", "30"]),
-    "sm-algo-nyc-taxi-rcf": ("Preprocess", "nyc_taxi", ["--shingle", "48"]),
+        "Generate",
+        "deepar_synthetic",
+        ["--seed", "1", "--freq", "H", "--prediction-length", "48", "--baseline", "test:RMSE"],
+    ),
+    "sm-algo-chicago-deepar": ("Preprocess", "chicago", ["--prediction-length", "30", "--baseline", "test:RMSE"]),
+    # one train file per training instance: RCF reads train only ShardedByS3Key
+    "sm-algo-nyc-taxi-rcf": (
+        "Preprocess", "nyc_taxi", ["--shingle", "48", "--shards", SHARDS, "--baseline", "test:f1"]),
     "sm-algo-census-kmeans": ("Preprocess", "census", []),
     "sm-algo-ipinsights-logins": ("Generate", "ipinsights_logins", ["--seed", "0", "--users", "10000"]),
 }  # fmt: skip
 # pipeline -> training step -> {channel: (content type, distribution)}
 CHANNELS = {
-    "sm-algo-deepar-synthetic": ("Train", {"train": (JSONL, "FullyReplicated"), "test": (JSONL, "FullyReplicated")}),
-    "sm-algo-chicago-deepar": ("Tune", {"train": (JSONL, "FullyReplicated"), "test": (JSONL, "FullyReplicated")}),
+    # JSON Lines files ending in .json, the format named "json" as the Chicago notebook (NB02) does
+    "sm-algo-deepar-synthetic": ("Train", {"train": ("json", "FullyReplicated"), "test": ("json", "FullyReplicated")}),
+    "sm-algo-chicago-deepar": ("Tune", {"train": ("json", "FullyReplicated"), "test": ("json", "FullyReplicated")}),
     "sm-algo-nyc-taxi-rcf": (
         "Train",
         {"train": ("text/csv;label_size=0", "ShardedByS3Key"), "test": ("text/csv;label_size=1", "FullyReplicated")},
     ),
     "sm-algo-census-kmeans": (
-        "TrainKMeans", {"train": (RECORDIO, "ShardedByS3Key"), "test": (RECORDIO, "FullyReplicated")}),
+        # SelectComponents writes one train file: replicated, so that every instance has data
+        "TrainKMeans", {"train": (RECORDIO, "FullyReplicated"), "test": (RECORDIO, "FullyReplicated")}),
     "sm-algo-ipinsights-logins": (
         "Tune", {"train": ("text/csv", "FullyReplicated"), "validation": ("text/csv", "FullyReplicated")}),
     "sm-algo-movielens-object2vec": (
@@ -116,9 +124,10 @@ def test_chicago_tuning_ranges(compiled):
     ranges = config["ParameterRanges"]
     integers = {r["Name"]: (r["MinValue"], r["MaxValue"]) for r in ranges["IntegerParameterRanges"]}
     assert integers == {"mini_batch_size": ("100", "400"), "epochs": ("200", "400"), "num_cells": ("30", "100")}
-    assert ranges["CategoricalParameterRanges"] == [
-        {"Name": "likelihood", "Values": ["negative-binomial", "student-T"]}
-    ]
+    # NB02 also tunes likelihood, which DG deepar-tuning does not list as tunable: it is fixed instead
+    assert "CategoricalParameterRanges" not in ranges
+    static = steps_of(compiled, "sm-algo-chicago-deepar")["Tune"]["Arguments"]["TrainingJobDefinition"]
+    assert static["StaticHyperParameters"]["likelihood"] == "negative-binomial"
     assert [(r["Name"], r["MinValue"], r["MaxValue"]) for r in ranges["ContinuousParameterRanges"]] == [
         ("learning_rate", "0.0001", "0.1")]  # fmt: skip
     definition = steps_of(compiled, "sm-algo-chicago-deepar")["Tune"]["Arguments"]["TrainingJobDefinition"]
@@ -139,7 +148,7 @@ def test_census_is_two_stage(compiled):
     assert transform["TransformOutput"]["Accept"] == JSONL
     select = steps["SelectComponents"]["Arguments"]
     assert select["AppSpecification"]["ContainerArguments"][0] == "census_components"
-    assert select["AppSpecification"]["ContainerArguments"][-2:] == ["--keep", "5"]
+    assert select["AppSpecification"]["ContainerArguments"][-4:] == ["--keep", "5", "--baseline", "test:msd"]
     inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in select["ProcessingInputs"]}
     assert inputs["projections"] == {"Get": "Steps.ProjectCounties.TransformOutput.S3OutputPath"}
     kmeans = steps["TrainKMeans"]["Arguments"]
@@ -157,7 +166,9 @@ def test_ipinsights_scores_held_out_logins_after_registration(compiled):
     config = steps["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]
     assert config["HyperParameterTuningJobObjective"] == {
         "Type": "Maximize", "MetricName": "validation:discriminator_auc"}  # fmt: skip
-    assert config["ParameterRanges"]["IntegerParameterRanges"][0]["Name"] == "vector_dim"
+    # NB17 tunes 64..1024; DG ip-insights-tuning recommends 8..256
+    (vector_dim,) = config["ParameterRanges"]["IntegerParameterRanges"]
+    assert (vector_dim["Name"], vector_dim["MinValue"], vector_dim["MaxValue"]) == ("vector_dim", "64", "256")
     gate = steps["CheckAUC"]["Arguments"]
     assert [s["Name"] for s in gate["IfSteps"]] == ["RegisterModel", "CreateModel", "ScoreTestLogins"]
     assert steps["CreateModel"]["DependsOn"] == ["RegisterModel"]

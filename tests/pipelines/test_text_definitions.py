@@ -73,7 +73,8 @@ def test_lda_refuses_a_region_without_its_image():
 
 def test_blazingtext_modes_and_tuning(compiled):
     word2vec = steps_of(compiled, "sm-algo-text8-word2vec")["Train"]["Arguments"]["HyperParameters"]
-    assert word2vec["mode"] == "skipgram" and word2vec["subwords"] == "true" and word2vec["evaluation"] == "true"
+    # "(Boolean) True or False" (DG blazingtext_hyperparameters)
+    assert word2vec["mode"] == "skipgram" and word2vec["subwords"] == "True" and word2vec["evaluation"] == "True"
     tune = steps_of(compiled, "sm-algo-dbpedia-blazingtext")["Tune"]["Arguments"]
     assert tune["TrainingJobDefinition"]["StaticHyperParameters"]["mode"] == "supervised"
     config = tune["HyperParameterTuningJobConfig"]
@@ -85,10 +86,11 @@ def test_blazingtext_modes_and_tuning(compiled):
         assert spec["SupportedContentTypes"] == spec["SupportedResponseMIMETypes"]  # BlazingText: equal types
 
 
-def test_lid176_packages_the_pretrained_model_and_registers_it_if_verified(compiled):
+def test_lid176_gates_on_predictions_of_the_hosting_container(compiled):
     steps = steps_of(compiled, "sm-algo-lid176-blazingtext")
-    assert [step["Type"] for step in compiled["sm-algo-lid176-blazingtext"].steps()] == [
-        "Processing", "Condition", "RegisterModel", "Fail"]  # fmt: skip
+    assert [step["Name"] for step in compiled["sm-algo-lid176-blazingtext"].steps()] == [
+        "PackageModel", "CreateModel", "LanguageTest", "Evaluate", "CheckAccuracy", "RegisterModel",
+        "QualityGateFailed"]  # fmt: skip
     package = steps["PackageModel"]["Arguments"]
     assert package["AppSpecification"]["ContainerArguments"] == [
         "lid176", "--source", {"Get": "Parameters.InputDataUri"}, "--size", "131266198",
@@ -96,19 +98,8 @@ def test_lid176_packages_the_pretrained_model_and_registers_it_if_verified(compi
     ]  # fmt: skip
     assert package["NetworkConfig"]["EnableNetworkIsolation"] is False  # it downloads the model
     outputs = {o["OutputName"] for o in package["ProcessingOutputConfig"]["Outputs"]}
-    assert outputs == {"model", "verification"}
-    gate = steps["CheckVerification"]["Arguments"]
-    (condition,) = gate["Conditions"]
-    assert condition["Type"] == "GreaterThanOrEqualTo"
-    assert condition["LeftValue"]["Std:JsonGet"]["Path"] == "verification.passed.value"
-    assert condition["RightValue"] == {"Get": "Parameters.MetricThreshold"}
-    parameters = {p["Name"]: p for p in compiled["sm-algo-lid176-blazingtext"].document["Parameters"]}
-    assert parameters["InputDataUri"]["DefaultValue"].endswith("/fasttext/supervised-models/lid.176.bin")
-    assert parameters["MetricThreshold"]["DefaultValue"] == 1.0
-    (register,) = [step for step in gate["IfSteps"] if step["Type"] == "RegisterModel"]
-    container = register["Arguments"]["InferenceSpecification"]["Containers"][0]
-    assert container["Image"].endswith(".amazonaws.com/blazingtext:1")
-    assert container["ModelDataUrl"] == {
+    assert outputs == {"model", "verification", "language_test"}
+    model_data = {
         "Std:Join": {
             "On": "/",
             "Values": [
@@ -117,8 +108,30 @@ def test_lid176_packages_the_pretrained_model_and_registers_it_if_verified(compi
             ],
         }
     }
-    spec = register["Arguments"]["InferenceSpecification"]
-    assert spec["SupportedContentTypes"] == ["application/json", "application/jsonlines"]
+    # The packaged model runs in the BlazingText container on the language test's sentences (JSON Lines in and
+    # out, as BlazingText's batch transform requires), before anything is registered.
+    container = steps["CreateModel"]["Arguments"]["PrimaryContainer"]
+    assert container["Image"].endswith(".amazonaws.com/blazingtext:1") and container["ModelDataUrl"] == model_data
+    transform = steps["LanguageTest"]["Arguments"]
+    assert (
+        transform["TransformInput"]["ContentType"] == transform["TransformOutput"]["Accept"] == "application/jsonlines"
+    )
+    assert transform["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]["Std:Join"]["Values"][1] == (
+        "sentences.jsonl"
+    )
+    evaluate = steps["Evaluate"]["Arguments"]["AppSpecification"]["ContainerArguments"]
+    assert evaluate[0] == "evaluate_language_id"
+    accuracy, beats = steps["CheckAccuracy"]["Arguments"]["Conditions"]
+    assert accuracy["LeftValue"]["Std:JsonGet"]["Path"] == "language_id_metrics.accuracy.value"
+    assert (accuracy["Type"], accuracy["RightValue"]) == ("GreaterThanOrEqualTo", {"Get": "Parameters.MetricThreshold"})
+    assert (beats["Type"], beats["RightValue"]["Std:JsonGet"]["Path"]) == ("GreaterThan", "baseline.value")
+    parameters = {p["Name"]: p for p in compiled["sm-algo-lid176-blazingtext"].document["Parameters"]}
+    assert parameters["InputDataUri"]["DefaultValue"].endswith("/fasttext/supervised-models/lid.176.bin")
+    assert parameters["MetricThreshold"]["DefaultValue"] == 0.9
+    register = steps["RegisterModel"]["Arguments"]
+    assert register["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] == model_data
+    assert register["InferenceSpecification"]["SupportedContentTypes"] == ["application/json", "application/jsonlines"]
+    assert register["ModelMetrics"]["ModelQuality"]["Statistics"]["ContentType"] == "application/json"
 
 
 def test_seq2seq_downloads_the_release_and_trains_on_a_gpu(compiled):

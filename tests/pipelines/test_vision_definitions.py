@@ -53,9 +53,11 @@ def test_preprocessing_runs_in_the_pytorch_image_and_writes_stats(compiled, name
     ]
     assert preprocess["NetworkConfig"]["EnableNetworkIsolation"] is True
     outputs = {o["OutputName"] for o in preprocess["ProcessingOutputConfig"]["Outputs"]}
-    assert outputs == {*channels, "stats"}
-    (stats,) = steps["Preprocess"]["PropertyFiles"]
-    assert stats == {"PropertyFileName": "DatasetStats", "OutputName": "stats", "FilePath": "stats.json"}
+    baseline = name != "sm-algo-cub200-object-detection"  # mAP's trivial score is 0 on any data
+    assert outputs == {*channels, "stats", *(["baseline"] if baseline else [])}
+    stats = {"PropertyFileName": "DatasetStats", "OutputName": "stats", "FilePath": "stats.json"}
+    reports = [stats, {"PropertyFileName": "Baseline", "OutputName": "baseline", "FilePath": "baseline.json"}]
+    assert steps["Preprocess"]["PropertyFiles"] == reports[: 1 + baseline]
     inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in preprocess["ProcessingInputs"]}
     if download:
         assert steps["Download"]["Arguments"]["AppSpecification"]["ContainerArguments"][:3] == [
@@ -88,9 +90,13 @@ def test_training_channels_counts_gpu_spot_and_checkpoints(compiled, name):
 def test_gate_metric_and_registered_content_types(compiled, name):
     _, _, _, metric, content_types = CASES[name]
     gate = next(step for step in compiled[name].steps() if step["Type"] == "Condition")
-    (condition,) = gate["Arguments"]["Conditions"]
+    condition, *beats_baseline = gate["Arguments"]["Conditions"]
     assert condition["LeftValue"] == {"Get": f"Steps.Train.FinalMetricDataList['{metric}'].Value"}
     assert condition["Type"] == "GreaterThanOrEqualTo"
+    if name != "sm-algo-cub200-object-detection":  # the majority class / the most frequent pixel class
+        (beats,) = beats_baseline
+        assert (beats["LeftValue"], beats["Type"]) == (condition["LeftValue"], "GreaterThan")
+        assert beats["RightValue"]["Std:JsonGet"]["PropertyFile"] == {"Get": "Steps.Preprocess.PropertyFiles.Baseline"}
     register = next(step for step in gate["Arguments"]["IfSteps"] if step["Type"] == "RegisterModel")
     spec = register["Arguments"]["InferenceSpecification"]
     assert spec["SupportedContentTypes"] == content_types
@@ -107,8 +113,10 @@ def test_transfer_learning_is_a_parameter_with_a_224_pixel_input(compiled):
     parameters = {p["Name"]: p for p in compiled[name].document["Parameters"]}
     assert parameters["UsePretrainedModel"]["DefaultValue"] == "1"
     assert parameters["UsePretrainedModel"]["EnumValues"] == ["0", "1"]
+    # full training needs more epochs than transfer learning: the count is a parameter too
+    assert hyperparameters["epochs"] == {"Get": "Parameters.Epochs"} and parameters["Epochs"]["DefaultValue"] == "6"
     arguments = steps_of(compiled, name)["Preprocess"]["Arguments"]["AppSpecification"]["ContainerArguments"]
-    assert arguments[-4:] == ["--train-per-class", "60", "--seed", "0"]
+    assert arguments[-6:] == ["--train-per-class", "60", "--seed", "0", "--baseline", "validation:accuracy"]
 
 
 def test_detection_and_segmentation_settings(compiled):
@@ -120,7 +128,10 @@ def test_detection_and_segmentation_settings(compiled):
     assert int(hyperparameters["label_width"]) >= 5 * 1 + 2  # one box per CUB image (DG: 5 x boxes + 2)
     segmentation = steps_of(compiled, "sm-algo-voc-semantic-segmentation")
     arguments = segmentation["Preprocess"]["Arguments"]["AppSpecification"]["ContainerArguments"]
-    assert arguments[-2:] == ["--max-images", {"Get": "Parameters.MaxImages"}]
+    assert arguments[-4:] == ["--max-images", {"Get": "Parameters.MaxImages"}, "--baseline", "validation:mIOU"]
     hyperparameters = segmentation["Train"]["Arguments"]["HyperParameters"]
     assert hyperparameters["backbone"] == "resnet-50" and hyperparameters["algorithm"] == "fcn"
     assert hyperparameters["crop_size"] == "240"
+    # early stopping can act only before the last epoch (NB15 sets its minimum equal to epochs: it never stops)
+    assert int(hyperparameters["early_stopping_min_epochs"]) < int(hyperparameters["epochs"])
+    assert hyperparameters["early_stopping"] == "True" and hyperparameters["use_pretrained_model"] == "True"

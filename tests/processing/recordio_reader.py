@@ -58,6 +58,28 @@ def read_dense(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
     return features, np.array(labels, np.float32) if labels else None
 
 
+def read_seq2seq(data: bytes) -> list[tuple[list[int], list[int]]]:
+    """(source ids, target ids) of each Seq2Seq record, checking the layout of the SageMaker Seq2Seq example's
+    writer (aws/amazon-sagemaker-examples, introduction_to_amazon_algorithms/seq2seq_translation_en-de/
+    create_vocab_proto.py, list_to_record_bytes): features holds exactly the keys "source" and "target", each an
+    Int32Tensor with values only (no keys, no shape), and there is no label. An empty target (inference requests)
+    comes back as []."""
+    pairs = []
+    for number, record in enumerate(_read_raw_records(data)):
+        features = record["features"]
+        if set(features) != {"source", "target"}:
+            raise ValueError(f"record {number}: features must have the keys source and target, got {sorted(features)}")
+        if record["label"]:
+            raise ValueError(
+                f"record {number}: Seq2Seq records have no label, got label keys {sorted(record['label'])}"
+            )
+        for key, tensor in features.items():
+            if tensor["dtype"] != "int32" or tensor["keys"] or tensor["shape"]:
+                raise ValueError(f"record {number}: features[{key!r}] must be an Int32Tensor of values only")
+        pairs.append((features["source"]["values"], features["target"]["values"]))
+    return pairs
+
+
 def _only_values_tensor(tensors: dict, number: int, name: str) -> dict:
     if set(tensors) != {"values"} or tensors["values"]["dtype"] != "float32":
         kinds = {key: tensor["dtype"] for key, tensor in tensors.items()}

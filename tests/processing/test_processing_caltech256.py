@@ -349,3 +349,75 @@ def test_bad_arguments_are_usage_errors(archive, output, args):
         run_caltech(archive, output, *args)
     assert exit_info.value.code == 2
     assert files_under(output) == []
+
+
+# --- --baseline ---------------------------------------------------------------------------------------------------
+
+
+def read_baseline(output: Path) -> dict:
+    return json.loads((output / "baseline" / "baseline.json").read_text(encoding="ascii"))
+
+
+def test_baseline_is_the_majority_class_accuracy_on_validation(tmp_path, dataset, archive, output, capsys):
+    assert run_caltech(archive, tmp_path / "plain", "--train-per-class", 2) == 0
+    capsys.readouterr()
+    assert run_caltech(archive, output, "--train-per-class", 2, "--baseline", "validation:accuracy") == 0
+    # 2 of each class train; validation keeps 5 - 2, 4 - 2 and 6 - 2 images: 003.backpack (id 2) wins with 4 of 9
+    assert read_baseline(output) == {
+        "metric": "validation:accuracy",
+        "value": pytest.approx(4 / 9, rel=1e-12),
+        "model": "always 2 (003.backpack)",
+        "split": "validation",
+        "records": 9,
+    }
+    written = output_bytes(output)
+    assert written.pop("baseline/baseline.json")
+    assert written == output_bytes(tmp_path / "plain")  # the channels are those of a run without --baseline
+    assert capsys.readouterr().out.endswith(
+        "wrote train 6 (2 per class, seed 0), validation 9; baseline validation:accuracy 0.444444: "
+        "always 2 (003.backpack)\n"
+    )
+    lines = (output / "validation_lst" / "validation.lst").read_text().splitlines()
+    assert [line.split("\t")[1] for line in lines].count("2") == 4  # the ids the baseline counts
+
+
+def test_baseline_ties_go_to_the_smallest_class_id(tmp_path, output):
+    root = write_dataset(tmp_path, {"001.ak47": 4, "002.american-flag": 4, "003.backpack": 3}, strays=False)
+    assert run_caltech(root, output, "--train-per-class", 1, "--baseline", "validation:accuracy") == 0
+    # validation: 3, 3 and 2 images; classes 0 and 1 tie with 3 of 8
+    baseline = read_baseline(output)
+    assert (baseline["value"], baseline["model"], baseline["records"]) == (3 / 8, "always 0 (001.ak47)", 8)
+
+
+def test_without_baseline_no_baseline_folder(archive, output, capsys):
+    assert run_caltech(archive, output, "--train-per-class", 2) == 0
+    assert not (output / "baseline").exists()
+    assert capsys.readouterr().out.endswith("wrote train 6 (2 per class, seed 0), validation 9\n")
+
+
+@pytest.mark.parametrize("metric", ["validation:mIOU", "train:accuracy", "accuracy", "validation:top_k_accuracy"])
+def test_baseline_of_another_metric_is_a_usage_error(archive, output, capsys, metric):
+    with pytest.raises(SystemExit) as exit_info:
+        run_caltech(archive, output, "--train-per-class", 2, "--baseline", metric)
+    assert exit_info.value.code == 2
+    assert f"--baseline: no baseline for metric {metric!r} (supported: validation:accuracy)" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
+def test_a_bad_image_leaves_no_baseline_either(dataset, output, capsys):
+    (dataset / "003.backpack" / "003_0002.jpg").write_bytes(b"not a jpeg")
+    code = run_caltech(dataset, output, "--train-per-class", 2, "--baseline", "validation:accuracy")
+    assert_fails_in_process(code, capsys, output, "003_0002.jpg: unreadable image")
+    assert not (output / "baseline").exists()
+
+
+def test_baseline_through_the_dispatcher(tmp_path, archive):
+    out = tmp_path / "out"
+    args = ("--input", archive, "--output-dir", out, "--train-per-class", 3, "--baseline", "validation:accuracy")
+    result = run_processing("caltech256", *args)
+    assert result.returncode == 0, result.stderr
+    # validation: 2, 1 and 3 images: always 2, 3 of 6
+    assert read_baseline(out)["value"] == 0.5
+    result = run_processing("caltech256", *args[:-1], "test:accuracy")
+    assert result.returncode == 2
+    assert "caltech256: error: --baseline: no baseline for metric 'test:accuracy'" in result.stderr

@@ -325,3 +325,100 @@ class TestCensusComponents:
         code = run_components(source.parent, ids.parent, output, "--keep", 2)
 
         assert_fails_in_process(code, capsys, output, str(ids), "row 2", "empty id")
+
+    # --- --baseline test:msd ------------------------------------------------------------------------------------
+
+    def test_baseline_is_the_msd_of_one_cluster_at_the_test_mean(self, tmp_path, output, capsys):
+        # A regular tetrahedron: every two vertices are at squared distance 8, so whichever 2 of the 4 go to test,
+        # their mean is the midpoint, at squared distance 8 / 4 = 2 of each.
+        projections = np.array([[1.0, 1.0, 1.0], [1.0, -1.0, -1.0], [-1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]])
+        source = write_projections(tmp_path / "projections" / "features.csv.out", projections)
+        write_ids(tmp_path / "ids" / "ids.csv", ["a", "b", "c", "d"])
+
+        code = run_components(source.parent, tmp_path / "ids", output, "--keep", 3, "--test-fraction", "0.5",
+                              "--baseline", "test:msd")  # fmt: skip
+
+        assert code == 0
+        assert files_under(output) == [
+            output / "baseline" / "baseline.json",
+            output / "counties" / "counties.csv",
+            output / "test" / "test.recordio",
+            output / "train" / "train.recordio",
+        ]
+        document = json.loads((output / "baseline" / "baseline.json").read_text())
+        assert document == {
+            "metric": "test:msd",
+            "value": 2.0,
+            "model": "one cluster at the mean",
+            "split": "test",
+            "records": 2,
+        }
+        assert capsys.readouterr().out.endswith(
+            "census_components: baseline test:msd 2 (one cluster at the mean on test, 2 rows)\n"
+        )
+
+    def test_baseline_is_computed_on_the_float32_test_records_k_means_reads(self, tmp_path, output):
+        _, projections = pca_like_projections(61, [0.3, 7.0, 1.1, 2.9, 0.7, 5.3, 0.01])
+        source = write_projections(tmp_path / "projections" / "features.csv.out", projections)
+        write_ids(tmp_path / "ids" / "ids.csv", [f"c{index}" for index in range(61)])
+
+        assert run_components(source.parent, tmp_path / "ids", output, "--seed", 4, "--baseline", "test:msd") == 0
+
+        test, _ = read_dense((output / "test" / "test.recordio").read_bytes())
+        assert test.shape == (12, 5)  # floor(61 * 0.2) counties, the 5 kept components
+        points = test.astype(np.float64).tolist()
+        mean = [sum(point[column] for point in points) / len(points) for column in range(5)]
+        msd = sum(sum((value - center) ** 2 for value, center in zip(point, mean, strict=True)) for point in points)
+        msd /= len(points)
+        document = json.loads((output / "baseline" / "baseline.json").read_text())
+        assert (document["value"], document["records"]) == (pytest.approx(msd, rel=1e-12), 12)
+        # Not the float64 projections: they differ from the written float32 records in the 8th digit.
+        kept = projections[:, ::-1][:, :5][np.random.default_rng(4).permutation(61)[49:]]
+        unrounded = float(((kept - kept.mean(axis=0)) ** 2).sum(axis=1).mean())
+        assert document["value"] != pytest.approx(unrounded, rel=1e-12)
+        assert document["value"] == pytest.approx(unrounded, rel=1e-6)
+
+    def test_without_baseline_no_baseline_folder_appears_and_the_outputs_are_the_same(self, tmp_path):
+        _, projections = pca_like_projections(30, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+        source = write_projections(tmp_path / "projections" / "features.csv.out", projections)
+        write_ids(tmp_path / "ids" / "ids.csv", [f"c{index}" for index in range(30)])
+        assert run_components(source.parent, tmp_path / "ids", tmp_path / "plain") == 0
+        assert run_components(source.parent, tmp_path / "ids", tmp_path / "with", "--baseline", "test:msd") == 0
+
+        plain = files_under(tmp_path / "plain")
+        assert [path.relative_to(tmp_path / "plain") for path in plain] == [
+            Path("counties/counties.csv"),
+            Path("test/test.recordio"),
+            Path("train/train.recordio"),
+        ]
+        for path in plain:
+            assert path.read_bytes() == (tmp_path / "with" / path.relative_to(tmp_path / "plain")).read_bytes()
+
+    @pytest.mark.parametrize(
+        ("metric", "reason"),
+        [
+            ("test:ssd", "no baseline for this metric"),
+            ("train:msd", "no baseline for this metric"),
+            ("validation:msd", "the validation split is not written (written: train, test)"),
+            ("msd", "not of the form CHANNEL:NAME"),
+        ],
+    )
+    def test_an_unsupported_baseline_metric_exits_2_without_output(self, tmp_path, output, capsys, metric, reason):
+        source = write_projections(tmp_path / "projections" / "features.csv.out", np.ones((5, 5)))
+        write_ids(tmp_path / "ids" / "ids.csv", list("abcde"))
+
+        with pytest.raises(SystemExit) as exit_info:
+            run_components(source.parent, tmp_path / "ids", output, "--baseline", metric)
+
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert f"census_components: error: --baseline {metric}: {reason}; supported: test:msd\n" in err
+        assert files_under(output) == []
+
+    def test_bad_input_with_baseline_leaves_no_output(self, tmp_path, output, capsys):
+        source = write_projections(tmp_path / "projections" / "features.csv.out", np.ones((4, 3)))
+        write_ids(tmp_path / "ids" / "ids.csv", list("abc"))
+
+        code = run_components(source.parent, tmp_path / "ids", output, "--keep", 2, "--baseline", "test:msd")
+
+        assert_fails_in_process(code, capsys, output, "4 projections", "but 3 ids")

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+import math
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -300,3 +302,104 @@ def test_runs_through_the_dispatcher_when_registered(tmp_path):
         pytest.skip("chicago is not registered in processing/__main__.py yet")
     assert result.returncode == 0, result.stderr
     assert len(read_series_splits(tmp_path / "out")[1]) == 3
+
+
+# --- --baseline test:RMSE ---------------------------------------------------------------------------------------
+
+
+def weekly_rows() -> list[list[str]]:
+    """One address over 21 days: 5 violations every 7th day, else 1, and 2 on the last day."""
+    first = date(2021, 3, 1)
+    values = [5 if day % 7 == 0 else 1 for day in range(21)]
+    values[20] = 2
+    return [camera_row("W AVE", first + timedelta(days=day), value) for day, value in enumerate(values)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "prediction", "value", "model", "records"),
+    [
+        # example_rows, last 4 of 14 days forecast. A AVE ..0,0 | 0,0,0,0; B ST ..0,0 | 0,0,0,4; C RD ..0,0 | 0,0,0,0.
+        # Last value (0 each): squared errors 16 (B ST's 4) over 12 points. The week before (days 3..9: A AVE
+        # 7,0,0,0, B ST 0,0,0,0, C RD 0,0,0,3) errs by 49 + 16 + 9: the last value wins.
+        (example_rows(), 4, math.sqrt(16 / 12), "last value", 12),
+        # weekly_rows, last 7 of 21 days: actual 5,1,1,1,1,1,2. The week before, 5,1,1,1,1,1,1, errs by 1 on the
+        # last day; the last value, 1, errs by 16 and 1.
+        (weekly_rows(), 7, math.sqrt(1 / 7), "seasonal naive (season 7)", 7),
+        # Its first 14 days, the last 7 forecast: exactly one week of history, enough; it repeats exactly.
+        (weekly_rows()[:14], 7, 0.0, "seasonal naive (season 7)", 7),
+        # example_rows, last 8 days: 6 days of history, less than a week: the last value only, 0 for each address,
+        # errs by 16 (B ST's 4) and 9 (C RD's 3 on day 6) over 24 points.
+        (example_rows(), 8, math.sqrt(25 / 24), "last value", 24),
+    ],
+)
+def test_baseline_is_the_better_of_last_value_and_last_week(tmp_path, output, capsys, rows, prediction, value,
+                                                            model, records):  # fmt: skip
+    source = write_csv(tmp_path / "speed.csv", rows)
+
+    assert run_chicago(source, output, "--prediction-length", prediction, "--baseline", "test:RMSE") == 0
+
+    assert files_under(output) == [
+        output / "baseline" / "baseline.json",
+        output / "test" / "test.json",
+        output / "train" / "train.json",
+    ]
+    document = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert document == {
+        "metric": "test:RMSE",
+        "value": pytest.approx(value, rel=1e-12),
+        "model": model,
+        "split": "test",
+        "records": records,
+    }
+    assert capsys.readouterr().out.endswith(
+        f"chicago: baseline test:RMSE {value:.6g} ({model} on test, {records} forecast points)\n"
+    )
+
+
+def test_without_baseline_the_outputs_are_the_same_and_no_baseline_folder_appears(tmp_path):
+    source = write_csv(tmp_path / "speed.csv", random_rows(200, seed=2))
+    assert run_chicago(source, tmp_path / "plain") == 0
+    assert run_chicago(source, tmp_path / "with", "--baseline", "test:RMSE") == 0
+
+    assert not (tmp_path / "plain" / "baseline").exists()
+    assert (tmp_path / "with" / "baseline" / "baseline.json").is_file()
+    for split in SPLITS:
+        path = f"{split}/{split}.json"
+        assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "with" / path).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("test:mean_wQuantileLoss", "no baseline for this metric"),
+        ("validation:RMSE", "the validation split is not written (written: train, test)"),
+        ("RMSE", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_metric_exits_2_without_output(tmp_path, output, capsys, metric, reason):
+    source = write_csv(tmp_path / "speed.csv", example_rows())
+    with pytest.raises(SystemExit) as exit_info:
+        run_chicago(source, output, "--prediction-length", 4, "--baseline", metric)
+
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"chicago: error: --baseline {metric}: {reason}; supported: test:RMSE\n" in err
+    assert files_under(output) == []
+
+
+def test_bad_input_with_baseline_leaves_no_baseline(tmp_path, output, capsys):
+    source = write_csv(tmp_path / "speed.csv", with_cell("VIOLATIONS", "x"))
+
+    code = run_chicago(source, output, "--prediction-length", 4, "--baseline", "test:RMSE")
+
+    assert_fails_in_process(code, capsys, output, str(source), "row 4", "field 'VIOLATIONS'")
+    assert not (output / "baseline").exists()
+
+
+def test_baseline_runs_through_the_dispatcher(tmp_path):
+    source = write_csv(tmp_path / "speed.csv", weekly_rows())
+    result = run_processing("chicago", "--input", source, "--output-dir", tmp_path / "out", "--prediction-length", 7,
+                            "--baseline", "test:RMSE")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = json.loads((tmp_path / "out" / "baseline" / "baseline.json").read_text())
+    assert (document["value"], document["model"]) == (pytest.approx(math.sqrt(1 / 7)), "seasonal naive (season 7)")

@@ -1,6 +1,8 @@
 """processing/covtype.py: covtype.data(.gz) -> seeded train/test splits for k-NN, RecordIO or CSV, classes 0..6."""
 
 import gzip
+import json
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -251,3 +253,94 @@ def test_train_test_sizes_floor_the_test_share():
     assert train_test_sizes(10, Fraction("1/3"), source="x") == (7, 3)
     with pytest.raises(InputError, match="input too small: 5 rows give train 5, test 0"):
         train_test_sizes(5, Fraction("0.1"), source="x")
+
+
+# --- --baseline test:accuracy -------------------------------------------------------------------------------
+
+
+def skewed_rows(count: int, seed: int = 0) -> np.ndarray:
+    """covtype_rows with about half the rows of cover type 2, a third of type 5 and the rest of type 7."""
+    rows = covtype_rows(count, seed)
+    rows[:, 54] = np.random.default_rng(seed + 1).choice([2, 2, 2, 5, 5, 7], count)
+    return rows
+
+
+def majority_by_hand(labels) -> tuple[int, int]:
+    """(label, count) of the most frequent label, the smaller one on a tie, counted in plain Python."""
+    counts = Counter(labels)
+    label = min(counts, key=lambda value: (-counts[value], value))
+    return label, counts[label]
+
+
+def test_baseline_is_the_majority_accuracy_on_the_test_split(tmp_path, capsys):
+    rows = skewed_rows(60)
+    source = write_covtype(tmp_path / "covtype.data.gz", rows)
+    arguments = ("--format", "csv", "--test-fraction", "0.25", "--seed", "4")
+
+    assert run_covtype(source, tmp_path / "plain", *arguments) == 0
+    assert run_covtype(source, tmp_path / "with", *arguments, "--baseline", "test:accuracy") == 0
+
+    test_labels = [int(row[54]) - 1 for row in expected_splits(rows, seed=4, test_rows=15)["test"]]  # 0..6
+    label, count = majority_by_hand(test_labels)
+    assert count < 15  # more than one class in test: a real majority
+    assert json.loads((tmp_path / "with" / "baseline" / "baseline.json").read_text()) == {
+        "metric": "test:accuracy",
+        "value": pytest.approx(count / 15, rel=1e-12),
+        "model": f"always {label}",
+        "split": "test",
+        "records": 15,
+    }
+    assert capsys.readouterr().out.splitlines() == [
+        "covtype: read 60 rows from 1 file(s); wrote train 45, test 15 (csv)",
+        "covtype: read 60 rows from 1 file(s); wrote train 45, test 15 (csv)",
+        f"covtype: baseline test:accuracy {count / 15:.6g} (always {label} on test, 15 rows)",
+    ]
+    assert not (tmp_path / "plain" / "baseline").exists()
+    for split in SPLITS:  # the splits do not change with --baseline
+        path = Path(split) / f"{split}.csv"
+        assert (tmp_path / "with" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    assert len(files_under(tmp_path / "with")) == 3
+
+
+def test_baseline_through_the_job_entry_point(tmp_path, output):
+    rows = covtype_rows(20)
+    rows[:, 54] = 6  # one class: always 5 (cover type 6) is always right
+    source = write_covtype(tmp_path / "covtype.data.gz", rows)
+
+    result = run_processing(
+        "covtype", "--input", source, "--output-dir", output, "--format", "recordio", "--baseline", "test:accuracy"
+    )
+
+    assert result.returncode == 0, result.stderr
+    baseline = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert baseline == {"metric": "test:accuracy", "value": 1.0, "model": "always 5", "split": "test", "records": 2}
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("validation:accuracy", "the validation split is not written (written: train, test)"),
+        ("test:merror", "no baseline for this metric"),
+        ("train:accuracy", "no baseline for this metric"),
+        ("accuracy", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_exits_2_without_output(tmp_path, output, metric, reason):
+    source = write_covtype(tmp_path / "covtype.data.gz", covtype_rows(20))
+
+    result = run_processing(
+        "covtype", "--input", source, "--output-dir", output, "--format", "csv", "--baseline", metric
+    )
+
+    assert result.returncode == 2
+    assert f"covtype: error: --baseline {metric}: {reason}; supported: test:accuracy" in result.stderr
+    assert files_under(output) == []
+
+
+def test_bad_input_leaves_no_baseline(tmp_path, output, capsys):
+    source = tmp_path / "covtype.data.gz"
+    source.write_bytes(gzip.compress(("\n".join([GOOD] * 20 + [with_cell(54, "8")]) + "\n").encode()))
+
+    args = ("--format", "csv", "--baseline", "test:accuracy")
+    fails(capsys, source, output, f"error: {source}: row 21: field 'Cover_Type'", args=args)
+    assert not (output / "baseline").exists()

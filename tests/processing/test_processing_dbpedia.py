@@ -6,8 +6,10 @@ train.csv}, CSV fields quoted as in the original file).
 
 import csv
 import io
+import json
 import os
 import tarfile
+from collections import Counter
 from pathlib import Path
 
 import dbpedia
@@ -320,3 +322,79 @@ def test_cli_error_line(tmp_path, output):
     if "unknown script" in result.stderr:
         pytest.skip("dbpedia is not registered in processing/__main__.py yet")
     assert_input_error(result, TRAIN, "row 1", "field 'class'")
+
+
+# --- --baseline validation:accuracy ----------------------------------------------------------------------------
+
+
+def majority_by_hand(lines: list[str]) -> tuple[str, int]:
+    """(label, count) of the most frequent `__label__<class>` of the lines; on a tie, the class first in CLASSES."""
+    counts = Counter(line.split(" ")[0] for line in lines)
+    label = min(counts, key=lambda name: (-counts[name], CLASSES.index(name.removeprefix("__label__"))))
+    return label, counts[label]
+
+
+@pytest.mark.parametrize(
+    ("classes", "label", "count"),
+    [
+        (["3", "3", "3", "1", "14", "1", "7"], "__label__Artist", 3),  # 3 Artists of 7
+        (["9", "2", "2", "9", "5"], "__label__EducationalInstitution", 2),  # tie of classes 2 and 9: the first, 2
+    ],
+)
+def test_baseline_is_the_majority_accuracy_of_the_validation_labels(tmp_path, capsys, classes, label, count):
+    test = [(index, f"title {number}", " an abstract") for number, index in enumerate(classes)]
+    source = archive(tmp_path, test=test)
+
+    assert run_dbpedia(source, tmp_path / "plain", "--train-fraction", 0.5) == 0
+    assert run_dbpedia(source, tmp_path / "with", "--train-fraction", 0.5, "--baseline", "validation:accuracy") == 0
+
+    assert majority_by_hand(read_lines(tmp_path / "with", "validation")) == (label, count)  # the file's own labels
+    baseline = json.loads((tmp_path / "with" / "baseline" / "baseline.json").read_text())
+    assert baseline == {
+        "metric": "validation:accuracy",
+        "value": pytest.approx(count / len(classes), rel=1e-12),
+        "model": f"always {label}",
+        "split": "validation",
+        "records": len(classes),
+    }
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"dbpedia: baseline validation:accuracy {count / len(classes):.6g} (always {label} on validation, "
+        f"{len(classes)} rows)"
+    )
+    assert not (tmp_path / "plain" / "baseline").exists()
+    for split in ("train", "validation"):  # the splits do not change with --baseline
+        path = Path(split) / f"{split}.txt"
+        assert (tmp_path / "with" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    assert len(files_under(tmp_path / "with")) == 3
+
+
+def test_baseline_through_the_dispatcher(tmp_path, output):
+    source = archive(tmp_path)  # test.csv: 30 documents of classes 1 + (1000 + i) % 14: 7..14, 1..14, 1..8
+    result = run_processing("dbpedia", "--input", source, "--output-dir", output, "--baseline", "validation:accuracy")
+    assert result.returncode == 0, result.stderr
+    baseline = json.loads((output / "baseline" / "baseline.json").read_text())
+    # classes 7 and 8 occur 3 times, every other twice: 3/30, the first of the two, class 7
+    assert (baseline["value"], baseline["model"]) == (pytest.approx(0.1), "always __label__Building")
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("test:accuracy", "the test split is not written (written: train, validation)"),
+        ("train:accuracy", "no baseline for this metric"),
+        ("validation:f1", "no baseline for this metric"),
+        ("accuracy", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_exits_2_without_output(tmp_path, output, metric, reason):
+    result = run_processing("dbpedia", "--input", archive(tmp_path), "--output-dir", output, "--baseline", metric)
+    assert result.returncode == 2
+    assert f"dbpedia: error: --baseline {metric}: {reason}; supported: validation:accuracy\n" in result.stderr
+    assert files_under(output) == []
+
+
+def test_bad_input_leaves_no_baseline(tmp_path, output, capsys):
+    source = archive(tmp_path, test=[*documents(3), ("99", "t", "a")])
+    code = run_dbpedia(source, output, "--baseline", "validation:accuracy")
+    assert_fails_in_process(code, capsys, output, TEST, "row 4", "class index 99 is outside 1..14")
+    assert not (output / "baseline").exists()

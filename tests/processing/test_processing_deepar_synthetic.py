@@ -1,13 +1,14 @@
 """processing/deepar_synthetic.py: seeded seasonal series -> DeepAR JSON Lines train/test (no input)."""
 
 import json
+import math
 from pathlib import Path
 
 import deepar_synthetic
 import numpy as np
 import pytest
-from processing_testlib import files_under, read_series_splits, run_processing
-from shared.series import series_line
+from processing_testlib import files_under, read_series, read_series_splits, run_processing
+from shared.series import naive_baseline, series_line
 
 SPLITS = ("train", "test")
 
@@ -200,3 +201,100 @@ def test_runs_through_the_dispatcher_when_registered(tmp_path):
     train, test = read_series_splits(tmp_path / "out")
     assert [len(record["target"]) for record in train] == [7] * 3
     assert [len(record["target"]) for record in test] == [9] * 3
+
+
+# --- --baseline test:RMSE ---------------------------------------------------------------------------------------
+
+
+def naive_rmse(targets: list[list[float]], horizon: int, season: int) -> float:
+    """RMSE, pooled over the series, of repeating the `season` values before the last `horizon` ones, by hand."""
+    squared = []
+    for target in targets:
+        history = target[:-horizon]
+        for step, actual in enumerate(target[-horizon:]):
+            squared.append((actual - history[len(history) - season + step % season]) ** 2)
+    return math.sqrt(sum(squared) / len(squared))
+
+
+@pytest.mark.parametrize(
+    ("length", "prediction", "period", "candidates"),
+    [
+        (72, 6, 12, (1, 12)),  # 66 train points: a full period, the seasonal forecast is a candidate
+        (30, 10, 24, (1,)),  # 20 train points, less than one period: the last value only
+        (20, 4, 1, (1,)),  # a period of 1 is the last value
+    ],
+)
+def test_baseline_is_the_better_naive_forecast_of_the_test_series(output, length, prediction, period, candidates):
+    arguments = ["--num-series", 5, "--length", length, "--prediction-length", prediction, "--period", period]
+    assert run_synthetic(output, *arguments, "--baseline", "test:RMSE") == 0
+
+    assert files_under(output) == [
+        output / "baseline" / "baseline.json",
+        output / "test" / "test.json",
+        output / "train" / "train.json",
+    ]
+    targets = [record["target"] for record in read_series(output / "test" / "test.json")]
+    scores = {season: naive_rmse(targets, prediction, season) for season in candidates}
+    best = min(scores, key=scores.get)
+    document = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert document == {
+        "metric": "test:RMSE",
+        "value": pytest.approx(scores[best], rel=1e-12),
+        "model": "last value" if best == 1 else f"seasonal naive (season {best})",
+        "split": "test",
+        "records": 5 * prediction,  # forecast points
+    }
+
+
+def test_baseline_of_the_default_hourly_series_is_the_daily_seasonal_forecast(output, capsys):
+    assert run_synthetic(output, "--num-series", 20, "--baseline", "test:RMSE") == 0
+
+    targets = [record["target"] for record in read_series(output / "test" / "test.json")]
+    document = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert document["model"] == "seasonal naive (season 24)"
+    assert document["value"] == pytest.approx(naive_rmse(targets, 48, 24), rel=1e-12)
+    assert document["value"] < naive_rmse(targets, 48, 1)
+    assert document["records"] == 20 * 48
+    assert capsys.readouterr().out.endswith(
+        f"deepar_synthetic: baseline test:RMSE {document['value']:.6g} (seasonal naive (season 24) on test, "
+        "960 forecast points)\n"
+    )
+
+
+def test_without_baseline_the_outputs_are_the_same_and_no_baseline_folder_appears(tmp_path):
+    arguments = ("--num-series", 4, "--length", 50, "--prediction-length", 5)
+    assert run_synthetic(tmp_path / "plain", *arguments) == 0
+    assert run_synthetic(tmp_path / "with", *arguments, "--baseline", "test:RMSE") == 0
+
+    assert not (tmp_path / "plain" / "baseline").exists()
+    for split in SPLITS:
+        path = f"{split}/{split}.json"
+        assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "with" / path).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("test:mean_wQuantileLoss", "no baseline for this metric"),
+        ("test:rmse", "no baseline for this metric"),
+        ("validation:RMSE", "the validation split is not written (written: train, test)"),
+        ("RMSE", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_metric_exits_2_without_output(output, capsys, metric, reason):
+    with pytest.raises(SystemExit) as exit_info:
+        run_synthetic(output, "--num-series", 2, "--length", 30, "--prediction-length", 5, "--baseline", metric)
+
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"deepar_synthetic: error: --baseline {metric}: {reason}; supported: test:RMSE\n" in err
+    assert files_under(output) == []
+
+
+def test_naive_baseline_counts_only_observed_forecast_points():
+    series = [np.array([1.0, 2.0, 3.0, np.nan]), np.array([5.0, 4.0, 4.0, 1.0])]
+    # horizon 2, last value: 2 for 3 (error 1) and for NaN (left out); 4 for 4 and 1 (errors 0 and 3): 3 points.
+    # Season 2 repeats 1, 2 (error 2 on the 3) and 5, 4 (errors 1 and 3): worse.
+    baseline = naive_baseline(series, prediction_length=2, season=2)
+    assert (baseline.value, baseline.model, baseline.records) == (pytest.approx(math.sqrt(10 / 3)), "last value", 3)
+    assert (baseline.metric, baseline.split) == ("test:RMSE", "test")

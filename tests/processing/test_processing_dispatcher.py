@@ -1,10 +1,12 @@
 """processing/__main__.py: the script dispatcher, locally and as the zip the job runs."""
 
+import struct
 import zipfile
 
 from processing_testlib import PROCESSING, files_under, run_processing, write_abalone
 
-SCRIPTS = ("abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc", "chicago", "movielens")
+SCRIPTS = ("abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc", "chicago", "movielens",
+           "lid176", "evaluate_language_id")  # fmt: skip
 
 
 def test_no_script_prints_usage_and_exits_2():
@@ -69,3 +71,25 @@ def test_runs_as_a_zipapp_like_the_job(tmp_path):
     )
 
     assert run_processing("nope", program=str(code)).returncode == 2
+
+
+def test_language_test_is_data_not_a_script():
+    result = run_processing("language_test")
+    assert result.returncode == 2
+    assert "error: unknown script 'language_test'" in result.stderr
+
+
+def test_lid176_finds_the_language_test_module_in_the_zip(tmp_path):
+    code = tmp_path / "code" / "0123abcd.zip"
+    code.parent.mkdir()
+    with zipfile.ZipFile(code, "w") as archive:
+        for path in files_under(PROCESSING):
+            if "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(PROCESSING).as_posix())
+    model = tmp_path / "lid.176.bin"
+    model.write_bytes(struct.pack("<ii", 793712314, 12) + bytes(64))
+    output = tmp_path / "out"
+    args = ("lid176", "--source", model, "--output-dir", output, "--size", model.stat().st_size)
+    result = run_processing(*args, program=str(code))
+    assert result.returncode == 0, result.stderr
+    assert len((output / "language_test" / "languages.txt").read_text(encoding="utf-8").splitlines()) == 60

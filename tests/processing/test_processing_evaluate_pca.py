@@ -41,6 +41,13 @@ def expected_ratio(data: np.ndarray, count: int) -> float:
     return float(eigenvalues[:count].sum() / eigenvalues.sum())
 
 
+def random_directions_ratio(data: np.ndarray, count: int) -> float:
+    """The variance share of `count` seeded random orthonormal directions, through the covariance's trace."""
+    directions, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((data.shape[1], count)))
+    covariance = np.cov(data, rowvar=False, bias=True)
+    return float(np.trace(directions.T @ covariance @ directions) / np.trace(covariance))
+
+
 def project(data: np.ndarray, components: np.ndarray, subtract_mean: bool = True) -> np.ndarray:
     """What the transform returns: (x - mean) @ components.T, or x @ components.T without mean subtraction."""
     return ((data - data.mean(axis=0)) if subtract_mean else data) @ components.T
@@ -113,18 +120,28 @@ def test_ratio_is_the_share_of_the_top_eigenvalues(job, data, capsys, count, sub
     assert evaluate(job) == 0
 
     report = read_report(job)
+    baseline = random_directions_ratio(data, count)
     assert report == {
         "pca_metrics": {
             "explained_variance_ratio": {"value": pytest.approx(expected_ratio(data, count), rel=1e-9)},
             "num_components": {"value": count},
             "test_rows": {"value": ROWS},
-        }
+        },
+        "baseline": {
+            "metric": "explained_variance_ratio",
+            "value": pytest.approx(baseline, rel=1e-9),
+            "model": f"{count} random orthonormal directions (seed 0)",
+            "split": "test",
+            "records": ROWS,
+        },
     }
     assert type(report["pca_metrics"]["explained_variance_ratio"]["value"]) is float
     assert type(report["pca_metrics"]["num_components"]["value"]) is int
+    assert type(report["baseline"]["value"]) is float
     assert capsys.readouterr().out == (
         f"evaluate_pca: {ROWS} test rows, {FEATURES} features, {count} components; "
-        f"explained_variance_ratio {expected_ratio(data, count):.6g}\n"
+        f"explained_variance_ratio {expected_ratio(data, count):.6g}; "
+        f"baseline {baseline:.6g}: {count} random orthonormal directions (seed 0)\n"
     )
 
 
@@ -476,3 +493,69 @@ def test_more_components_than_features_fails(job, data, capsys):
     write_projections(job / "projections" / "test.csv.out", np.zeros((ROWS, FEATURES + 1)))
     message = f"have {FEATURES + 1} components, more than the {FEATURES} features of the test rows in {job / 'test'}"
     assert_fails(job, capsys, f"the projections in {job / 'projections'} {message}")
+
+
+# --- the baseline ---------------------------------------------------------------------------------------------------
+
+
+def write_job(job: Path, data: np.ndarray, projections: np.ndarray) -> Path:
+    write_test_csv(job / "test" / "test.csv", data)
+    write_projections(job / "projections" / "test.csv.out", projections)
+    return job
+
+
+def baseline_of(job: Path) -> dict:
+    return read_report(job)["baseline"]
+
+
+def test_baseline_of_isotropic_rows_is_k_over_d(job):
+    # Rows +-e_i in d = 3: mean 0, every direction has variance 2/6 = 1/3, the total is 1. Any 2 orthonormal
+    # directions keep 2/3, and so does the model projecting onto the first two axes.
+    data = np.vstack([np.eye(3), -np.eye(3)])
+    write_job(job, data, data[:, :2])
+    assert evaluate(job) == 0
+    assert ratio_of(job) == pytest.approx(2 / 3, rel=1e-12)
+    assert baseline_of(job) == {
+        "metric": "explained_variance_ratio",
+        "value": pytest.approx(2 / 3, rel=1e-12),
+        "model": "2 random orthonormal directions (seed 0)",
+        "split": "test",
+        "records": 6,
+    }
+
+
+def test_baseline_with_all_the_components_keeps_everything(job, data):
+    write_projections(job / "projections" / "test.csv.out", project(data, principal_components(data, FEATURES)))
+    assert evaluate(job) == 0
+    assert baseline_of(job)["value"] == pytest.approx(1.0, abs=1e-12)
+    assert baseline_of(job)["value"] <= 1.0
+
+
+def test_random_directions_capture_about_k_over_d_of_a_single_axis(job):
+    # All the variance lies along feature 0 of d = 200: the right component keeps all of it; k = 20 random
+    # orthonormal directions keep the squared length of e_0's projection onto their span, about k / d = 0.1.
+    rows, width, count = 50, 200, 20
+    data = np.zeros((rows, width))
+    data[:, 0] = np.linspace(-3.0, 5.0, rows)
+    model = np.zeros((width, count))
+    model[0, 0] = 1.0  # the first principal component, e_0, then any other orthonormal directions
+    model[1:count, 1:] = np.eye(count - 1)
+    write_job(job, data, data @ model)
+    assert evaluate(job) == 0
+    assert ratio_of(job) == pytest.approx(1.0, abs=1e-12)
+    baseline = baseline_of(job)
+    assert baseline["value"] == pytest.approx(0.1, abs=0.05)
+    directions, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((width, count)))
+    assert baseline["value"] == pytest.approx(float(np.sum(directions[0] ** 2)), rel=1e-9)
+    assert (baseline["model"], baseline["records"]) == ("20 random orthonormal directions (seed 0)", rows)
+
+
+def test_the_trained_model_beats_the_baseline(job, data):
+    assert evaluate(job) == 0
+    assert baseline_of(job)["value"] < 0.6 < 0.99 < ratio_of(job)
+    assert baseline_of(job)["value"] == pytest.approx(random_directions_ratio(data, 3), rel=1e-9)
+
+
+def test_a_failed_evaluation_writes_no_baseline(job, data, capsys):
+    write_projections(job / "projections" / "test.csv.out", project(data, principal_components(data, 3))[:-1])
+    assert_fails(job, capsys, "projection rows")

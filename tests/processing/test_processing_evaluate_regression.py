@@ -92,10 +92,25 @@ def expected_metrics(booster, labels, features) -> dict:
     }
 
 
-def assert_report(job: Path, expected: dict) -> None:
+def expected_baseline(labels) -> dict:
+    """The report's baseline computed independently: always the test labels' mean, its mse their variance."""
+    values = [float(label) for label in labels]
+    mean = sum(values) / len(values)
+    return {
+        "metric": "mse",
+        "value": pytest.approx(statistics.pvariance(values), rel=1e-9),
+        "model": f"always the mean, {mean:.4g}",
+        "split": "test",
+        "records": len(values),
+    }
+
+
+def assert_report(job: Path, expected: dict, labels) -> None:
     assert files_under(job / "output") == [job / "output" / "evaluation.json"]
     report = json.loads((job / "output" / "evaluation.json").read_text())
-    assert list(report) == ["regression_metrics"]
+    assert list(report) == ["regression_metrics", "baseline"]
+    assert report["baseline"] == expected_baseline(labels)
+    assert list(report["baseline"]) == ["metric", "value", "model", "split", "records"]  # baseline.json's fields
     metrics = report["regression_metrics"]
     assert set(metrics) == {"mse", "rmse", "mae"}
     for name, values in expected.items():
@@ -126,7 +141,7 @@ def test_metrics_match_independent_computation(job, booster, data, how):
 
     assert result.returncode == 0, result.stderr
     assert "40 test rows" in result.stdout
-    assert_report(job, expected_metrics(booster, labels[80:], features[80:]))
+    assert_report(job, expected_metrics(booster, labels[80:], features[80:]), labels[80:])
 
 
 def test_reads_every_visible_test_file(job, booster, data):
@@ -139,7 +154,7 @@ def test_reads_every_visible_test_file(job, booster, data):
     result = evaluate(job)
 
     assert result.returncode == 0, result.stderr
-    assert_report(job, expected_metrics(booster, labels[80:], features[80:]))
+    assert_report(job, expected_metrics(booster, labels[80:], features[80:]), labels[80:])
 
 
 def test_metrics_of_a_perfect_model_are_zero(job, booster, data):
@@ -150,8 +165,25 @@ def test_metrics_of_a_perfect_model_are_zero(job, booster, data):
     assert evaluate(job).returncode == 0
     report = json.loads((job / "output" / "evaluation.json").read_text())
     assert report == {
-        "regression_metrics": {name: {"value": 0.0, "standard_deviation": 0.0} for name in ("mse", "rmse", "mae")}
+        "regression_metrics": {name: {"value": 0.0, "standard_deviation": 0.0} for name in ("mse", "rmse", "mae")},
+        "baseline": expected_baseline(predictions),
     }
+    assert report["baseline"]["value"] > 0  # the labels vary: always answering their mean is no perfect model
+
+
+def test_baseline_is_the_mse_of_always_answering_the_test_labels_mean(job, data):
+    _, features = data
+    write_csv(job / "test" / "test.csv", [1.0, 2.0, 3.0, 6.0] * 10, features[80:])
+
+    result = evaluate(job)
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads((job / "output" / "evaluation.json").read_text())
+    # mean 3: squared errors 4, 1, 0, 9, whose mean is 3.5
+    assert report["baseline"] == {
+        "metric": "mse", "value": 3.5, "model": "always the mean, 3", "split": "test", "records": 40,
+    }  # fmt: skip
+    assert "baseline mse 3.5" in result.stdout
 
 
 def replace_archive(job: Path, members: dict[str, bytes]) -> Path:

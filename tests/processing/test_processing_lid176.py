@@ -1,7 +1,10 @@
 """processing/lid176.py: the pretrained fastText lid.176.bin -> model/model.tar.gz for BlazingText hosting.
 
 The model is a small stand-in with the fastText header. https sources are served by a urllib opener installed for
-the test (no network); s3 sources by a fake boto3 module put in sys.modules.
+the test (no network); s3 sources by a fake boto3 module put in sys.modules. Beside the model the script writes the
+fixed language test set (processing/language_test.py) as BlazingText batch-transform requests, one
+{"source": "..."} per line (developer guide, https://docs.aws.amazon.com/sagemaker/latest/dg/blazingtext.html), and
+the expected ISO 639-1 codes.
 """
 
 import gzip
@@ -10,8 +13,11 @@ import json
 import struct
 import tarfile
 import tempfile
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import language_test
 import lid176
 import pytest
 from processing_testlib import (
@@ -22,14 +28,20 @@ from processing_testlib import (
     install_fake_https,
     run_processing,
 )
+from shared.errors import InputError
 
 URL = "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin"
 MODEL = struct.pack("<ii", 793712314, 12) + bytes(range(256)) * 40
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "fi", "pl", "cs", "ru", "uk", "tr", "el", "ja",
+             "zh", "ar", "hi")  # fmt: skip
+# Languages with a script of their own: every letter of their sentences must be of it (unicodedata names).
+SCRIPTS = {"ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "el": ("GREEK",), "ar": ("ARABIC",), "hi": ("DEVANAGARI",),
+           "ja": ("HIRAGANA", "KATAKANA", "CJK UNIFIED"), "zh": ("CJK UNIFIED",)}  # fmt: skip
 
 
 @pytest.fixture
 def output_splits() -> tuple[str, ...]:
-    return ("model", "verification")
+    return ("model", "verification", "language_test")
 
 
 def sha256(data: bytes) -> str:
@@ -48,9 +60,29 @@ def run_lid176(source, output, *args, data: bytes = MODEL) -> int:
     return lid176.main(["--source", str(source), "--output-dir", str(output), *map(str, args)])
 
 
+def read_language_test(output: Path) -> tuple[list[str], list[str]]:
+    """(sentences, expected codes) of the written test set: UTF-8, one line each, newline-terminated, same count."""
+    folder = output / "language_test"
+    texts = [(folder / name).read_text(encoding="utf-8") for name in ("sentences.jsonl", "languages.txt")]
+    assert all(text.endswith("\n") and "\r" not in text for text in texts)
+    requests, codes = (text[:-1].split("\n") for text in texts)
+    assert len(requests) == len(codes)
+    sentences = []
+    for line in requests:
+        request = json.loads(line)
+        assert list(request) == ["source"]  # the batch-transform request: {"source": "<sentence>"}, nothing else
+        sentences.append(request["source"])
+    return sentences, codes
+
+
 def assert_packaged(output: Path, data: bytes = MODEL) -> None:
     archive_path = output / "model" / "model.tar.gz"
-    assert files_under(output) == [archive_path, output / "verification" / "verification.json"]
+    assert files_under(output) == [
+        output / "language_test" / "languages.txt",
+        output / "language_test" / "sentences.jsonl",
+        archive_path,
+        output / "verification" / "verification.json",
+    ]
     raw = archive_path.read_bytes()
     assert raw[:2] == b"\x1f\x8b" and raw[4:8] == b"\0\0\0\0"  # gzip, mtime 0
     assert raw[3] & 0x08 == 0  # no file name in the gzip header
@@ -72,6 +104,8 @@ def assert_packaged(output: Path, data: bytes = MODEL) -> None:
     assert document == {
         "verification": {"sha256": {"value": sha256(data)}, "bytes": {"value": len(data)}, "passed": {"value": 1}}
     }
+    sentences, codes = read_language_test(output)
+    assert list(zip(codes, sentences, strict=True)) == language_test.labelled_sentences()
 
 
 def test_packages_a_local_model(tmp_path, output, capsys):
@@ -80,8 +114,57 @@ def test_packages_a_local_model(tmp_path, output, capsys):
     assert_packaged(output)
     assert capsys.readouterr().out == (
         f"lid176: read {source} ({len(MODEL)} bytes, sha256 {sha256(MODEL)}, fastText format version 12); "
-        "wrote model/model.tar.gz (member model.bin) and verification/verification.json (passed 1)\n"
+        "wrote model/model.tar.gz (member model.bin), verification/verification.json (passed 1) and "
+        "language_test/ (60 sentences in 20 languages)\n"
     )
+
+
+# --- the language test set ----------------------------------------------------------------------------------------
+
+
+def test_language_test_is_60_sentences_3_in_each_of_20_languages(tmp_path, output):
+    assert run_lid176(write_model(tmp_path / "lid.176.bin"), output) == 0
+    sentences, codes = read_language_test(output)
+    assert len(sentences) == 60
+    assert Counter(codes) == dict.fromkeys(LANGUAGES, 3)  # balanced
+    assert list(dict.fromkeys(codes)) == list(LANGUAGES)  # language by language, one code per line
+    assert len(set(sentences)) == 60
+    for sentence in sentences:
+        assert sentence == sentence.strip() and "  " not in sentence and sentence.isprintable()
+        assert len(sentence.split()) >= 3 or not sentence.isascii()  # Japanese and Chinese have no spaces
+
+
+def test_language_test_sentences_are_written_in_their_languages_script(tmp_path, output):
+    assert run_lid176(write_model(tmp_path / "lid.176.bin"), output) == 0
+    sentences, codes = read_language_test(output)
+    for code, sentence in zip(codes, sentences, strict=True):
+        scripts = SCRIPTS.get(code, ("LATIN",))
+        letters = [char for char in sentence if char.isalpha()]
+        assert letters and all(unicodedata.name(char).startswith(scripts) for char in letters), (code, sentence)
+    japanese = [sentence for code, sentence in zip(codes, sentences, strict=True) if code == "ja"]
+    assert all(any("HIRAGANA" in unicodedata.name(char) for char in sentence) for sentence in japanese)
+
+
+def test_language_test_marks_the_languages_a_detector_could_confuse(tmp_path, output):
+    # Danish, not Norwegian; Czech, not Slovak; Ukrainian, not Russian; Chinese in simplified characters.
+    assert run_lid176(write_model(tmp_path / "lid.176.bin"), output) == 0
+    sentences, codes = read_language_test(output)
+    text = {code: " ".join(s for c, s in zip(codes, sentences, strict=True) if c == code) for code in LANGUAGES}
+    assert all(word in text["da"] for word in ("hvad", "hjælp", "Vejret"))
+    assert "ř" in text["cs"] and "ě" in text["cs"]
+    assert "і" in text["uk"] and not set("ыэъ") & set(text["uk"])
+    assert "ы" in text["ru"]  # a letter Ukrainian does not have
+    assert "气" in text["zh"] and not any("HIRAGANA" in unicodedata.name(char) for char in text["zh"])
+
+
+def test_language_test_is_all_or_nothing_with_the_model(tmp_path, output, capsys, monkeypatch):
+    def fail(folder):
+        (Path(folder) / "sentences.jsonl").write_text("partial\n")
+        raise InputError("cannot write the language test")
+
+    monkeypatch.setattr(lid176, "write_language_test", fail)
+    code = run_lid176(write_model(tmp_path / "lid.176.bin"), output)
+    assert_fails_in_process(code, capsys, output, "error: cannot write the language test")
 
 
 def test_archive_is_deterministic(tmp_path):

@@ -5,6 +5,7 @@ as the job does, for the exit code and the single error line.
 """
 
 import gzip
+import json
 import pickle
 import struct
 from pathlib import Path
@@ -462,3 +463,143 @@ def test_format_values_keeps_integers_and_writes_one_zero():
     assert format_values(np.array([[3, -1], [0, 7]])).tolist() == [["3", "-1"], ["0", "7"]]
     assert format_values(np.array([-0.0, 0.0, 1.0, 0.1])).tolist() == ["0", "0", "1", "0.1"]
     assert format_values(np.array([0.1], dtype=np.float64)).tolist() == ["0.1"]  # float64 is written as float32
+
+
+# --- --baseline ---------------------------------------------------------------------------------------------
+
+
+def with_labels(validation, test):
+    """mnist_data() with the given digits as the labels of the validation (7 rows) and test (5 rows) splits."""
+    train, (validation_images, _), (test_images, _) = mnist_data()
+    return train, (validation_images, np.array(validation)), (test_images, np.array(test))
+
+
+# validation: three 3s, two 0s, a 1 and a 5; test: three 7s, a 2 and a 9
+LABELLED = with_labels(validation=[3, 3, 0, 1, 3, 0, 5], test=[7, 7, 7, 2, 9])
+
+
+def read_baseline(output: Path) -> dict:
+    path = output / "baseline" / "baseline.json"
+    assert path.read_text().endswith("}\n")
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "metric", "value", "model", "records"),
+    [
+        # digit 0 is 1 in 2 of the 7 validation rows: F1 of always 1 = 2 * 2/7 / (1 + 2/7) = 4/9
+        (("--target", "binary"), "validation:binary_f_beta", 4 / 9, "always 1", 7),
+        # five of the 7 validation rows are not a 0: always 0 is right 5/7 of the time
+        (("--target", "binary"), "validation:binary_classification_accuracy", 5 / 7, "always 0", 7),
+        # three of the 5 test rows are a 7: always 1 is right 3/5 of the time; F1 = 2 * 3/5 / (1 + 3/5) = 3/4
+        (("--target", "binary", "--digit", "7"), "test:binary_classification_accuracy", 3 / 5, "always 1", 5),
+        (("--target", "binary", "--digit", "7"), "test:binary_f_beta", 3 / 4, "always 1", 5),
+        # the most frequent validation digit, 3, is 3 of 7: accuracy 3/7, error 4/7
+        (("--target", "multiclass"), "validation:merror", 4 / 7, "always 3", 7),
+        (("--target", "multiclass"), "validation:accuracy", 3 / 7, "always 3", 7),
+        (("--target", "multiclass"), "test:accuracy", 3 / 5, "always 7", 5),
+    ],
+)
+def test_baseline_is_the_best_constant_model_on_the_metrics_split(tmp_path, arguments, metric, value, model, records):
+    source = write_mnist(tmp_path / "mnist.pkl.gz", LABELLED)
+    plain, with_baseline = tmp_path / "plain", tmp_path / "with"
+
+    assert run_mnist(source, plain, *arguments, "--format", "csv") == 0
+    assert run_mnist(source, with_baseline, *arguments, "--format", "csv", "--baseline", metric) == 0
+
+    assert read_baseline(with_baseline) == {
+        "metric": metric,
+        "value": pytest.approx(value, rel=1e-12),
+        "model": model,
+        "split": metric.split(":")[0],
+        "records": records,
+    }
+    assert not (plain / "baseline").exists()  # without --baseline: no baseline folder ...
+    splits = [path.relative_to(plain) for path in files_under(plain)]
+    assert splits == [Path(split) / f"{split}.csv" for split in ("test", "train", "validation")]
+    assert [path.relative_to(with_baseline) for path in files_under(with_baseline)] == [
+        Path("baseline/baseline.json"), *splits,
+    ]  # fmt: skip
+    for path in splits:  # ... and the splits are the same with it
+        assert (with_baseline / path).read_bytes() == (plain / path).read_bytes()
+
+
+def test_baseline_ties_go_to_the_smallest_digit(tmp_path, output, capsys):
+    source = write_mnist(tmp_path / "mnist.pkl.gz", with_labels(validation=[9, 4, 4, 1, 1, 9, 0], test=[0] * 5))
+
+    arguments = ("--target", "multiclass", "--format", "libsvm", "--baseline", "validation:merror")
+    assert run_mnist(source, output, *arguments) == 0
+
+    baseline = read_baseline(output)
+    assert (baseline["value"], baseline["model"]) == (pytest.approx(5 / 7), "always 1")  # 1, 4 and 9 twice each
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "mnist: baseline validation:merror 0.714286 (always 1 on validation, 7 rows)"
+    )
+
+
+def test_the_job_entry_point_writes_the_baseline(tmp_path, output):
+    source = write_mnist(tmp_path / "mnist.pkl.gz", LABELLED)
+    arguments = ("--target", "binary", "--digit", "2", "--format", "recordio")
+    arguments += ("--baseline", "test:binary_classification_accuracy")
+
+    result = run_processing("mnist", "--input", source, "--output-dir", output, *arguments)
+
+    assert result.returncode == 0, result.stderr
+    assert read_baseline(output)["value"] == pytest.approx(4 / 5)  # one 2 in the 5 test rows: always 0
+    assert result.stdout.splitlines()[-1] == (
+        "mnist: baseline test:binary_classification_accuracy 0.8 (always 0 on test, 5 rows)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "fragments"),
+    [
+        (
+            ("--target", "none", "--baseline", "test:accuracy"),
+            ["--baseline test:accuracy: --target none writes no labels"],
+        ),
+        (
+            ("--target", "binary", "--baseline", "validation:merror"),
+            [
+                "--baseline validation:merror: no baseline for this metric with --target binary",
+                "supported with --target binary: validation:binary_classification_accuracy, validation:binary_f_beta, "
+                "test:binary_classification_accuracy, test:binary_f_beta",
+            ],
+        ),
+        (
+            ("--target", "multiclass", "--baseline", "train:accuracy"),
+            ["--baseline train:accuracy: no baseline for this metric", "validation:accuracy, validation:merror"],
+        ),
+        (
+            ("--target", "binary", "--splits", "train,validation", "--baseline", "test:binary_f_beta"),
+            [
+                "--baseline test:binary_f_beta: the test split is not written (written: train, validation)",
+                "supported with --target binary: validation:binary_classification_accuracy, validation:binary_f_beta",
+            ],
+        ),
+        (
+            ("--target", "multiclass", "--splits", "train", "--baseline", "validation:merror"),
+            ["the validation split is not written", "supported with --target multiclass: none"],
+        ),
+        (("--target", "binary", "--baseline", "binary_f_beta"), ["--baseline binary_f_beta: not of the form CHANNEL"]),
+    ],
+)
+def test_an_unsupported_baseline_exits_2_without_output(source, output, capsys, arguments, fragments):
+    with pytest.raises(SystemExit) as exit_info:
+        run_mnist(source, output, "--format", "csv", *arguments)
+
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "mnist: error: --baseline" in error, error
+    for fragment in fragments:
+        assert fragment in error, (fragment, error)
+    assert files_under(output) == []
+    assert not (output / "baseline").exists()
+
+
+def test_bad_input_leaves_no_baseline(tmp_path, output, capsys):
+    source = write_gzip(tmp_path / "mnist.pkl.gz", pickle.dumps(replaced(2, labels=with_value(LABELS[:5], 4, 12))))
+
+    args = ("--target", "multiclass", "--format", "csv", "--baseline", "validation:merror")
+    fails(capsys, source, output, "test split: row 5: label 12 is outside 0..9", args=args)
+    assert not (output / "baseline").exists()

@@ -295,3 +295,75 @@ def test_bad_input_in_a_subprocess_gives_one_error_line_and_exit_2(tmp_path, out
         pytest.skip("movielens is not registered in processing/__main__.py yet")
     assert_input_error(result, f"{source}:ml-100k/ua.base: row 1: field 'rating': rating 9 is outside 1..5")
     assert files_under(output) == []
+
+
+# --- --baseline validation:mean_squared_error ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("validation_ratings", "value", "model"),
+    [
+        ([1, 2, 4, 5], 2.5, "always the mean, 3"),  # squared errors 4, 1, 1, 4
+        ([5, 5, 5, 4], 0.1875, "always the mean, 4.75"),  # 3 * 0.0625 + 0.5625, over 4
+        ([3, 3, 3], 0.0, "always the mean, 3"),
+    ],
+)
+def test_baseline_is_the_mse_of_always_the_validation_mean(tmp_path, capsys, validation_ratings, value, model):
+    validation = [(user, 10 + user, rating, 0) for user, rating in enumerate(validation_ratings, start=1)]
+    source = ml100k(tmp_path / "ml-100k.zip", validation=validation)
+
+    assert run_movielens(source, tmp_path / "plain") == 0
+    assert run_movielens(source, tmp_path / "with", "--baseline", "validation:mean_squared_error") == 0
+
+    written = [record["label"] for record in read_jsonl(tmp_path / "with" / "validation" / "validation.jsonl")]
+    assert sorted(written) == sorted(validation_ratings)
+    assert json.loads((tmp_path / "with" / "baseline" / "baseline.json").read_text()) == {
+        "metric": "validation:mean_squared_error",
+        "value": value,
+        "model": model,
+        "split": "validation",
+        "records": len(validation_ratings),
+    }
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"movielens: baseline validation:mean_squared_error {value:.6g} ({model} on validation, "
+        f"{len(validation_ratings)} rows)"
+    )
+    assert not (tmp_path / "plain" / "baseline").exists()
+    for split in ("train", "validation"):  # the splits do not change with --baseline
+        path = Path(split) / f"{split}.jsonl"
+        assert (tmp_path / "with" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    assert len(files_under(tmp_path / "with")) == 3
+
+
+def test_baseline_through_the_dispatcher(tmp_path, output):
+    source = ml100k(tmp_path / "ml-100k.zip", validation=[(1, 1, 1, 0), (2, 2, 5, 0)])  # mean 3, errors 2 and 2
+    arguments = ("--output-dir", output, "--baseline", "validation:mean_squared_error")
+    result = run_processing("movielens", "--source", source, *arguments)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((output / "baseline" / "baseline.json").read_text())["value"] == 4.0
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("test:mean_squared_error", "the test split is not written (written: train, validation)"),
+        ("train:mean_squared_error", "no baseline for this metric"),
+        ("validation:mse", "no baseline for this metric"),
+        ("mean_squared_error", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_exits_2_without_output(tmp_path, output, capsys, metric, reason):
+    source = ml100k(tmp_path / "ml-100k.zip")
+    with pytest.raises(SystemExit) as exit_info:
+        run_movielens(source, output, "--baseline", metric)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert f"movielens: error: --baseline {metric}: {reason}; supported: validation:mean_squared_error\n" in error
+    assert files_under(output) == []
+
+
+def test_bad_input_leaves_no_baseline(tmp_path, output, capsys):
+    source = make_zip(tmp_path / "ml-100k.zip", {"ml-100k/ua.base": "1\t2\t3\t4\n", "ml-100k/ua.test": "1\t2\t7\t4"})
+    code = run_movielens(source, output, "--baseline", "validation:mean_squared_error")
+    assert_fails_in_process(code, capsys, output, "ml-100k/ua.test: row 1: field 'rating': rating 7 is outside 1..5")
+    assert not (output / "baseline").exists()

@@ -1,12 +1,17 @@
 """Unit tests of processing/shared, imported as the zip does: top-level `shared`."""
 
+import argparse
+import json
 import subprocess
 import sys
 from fractions import Fraction
 
 import abalone
+import numpy as np
 import pytest
 from processing_testlib import PROCESSING
+from shared import tabular
+from shared.baselines import Baseline
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
@@ -163,3 +168,98 @@ def test_write_json_ends_in_a_newline_and_refuses_nan(tmp_path):
     assert (tmp_path / "c.json").read_bytes() == b'{"x": "\\u00e9"}\n'
     with pytest.raises(ValueError, match="not JSON compliant"):
         write_json(tmp_path / "d.json", {"x": float("nan")})
+
+
+# --- shared.tabular: baselines beside the splits --------------------------------------------------------------
+
+
+def write_indices(folder, split, rows):
+    with open(f"{folder}/{split}.txt", "w") as file:
+        file.write(" ".join(map(str, rows.tolist())))
+
+
+SIZES = {"train": 6, "validation": 2, "test": 2}
+
+
+def test_write_shuffled_splits_writes_the_baseline_of_the_rows_of_its_split(tmp_path):
+    seen = []
+
+    def baseline(indices):
+        seen.append({split: rows.tolist() for split, rows in indices.items()})
+        return Baseline("test:thing", 0.25, "always 1", "test", len(indices["test"]))
+
+    written = tabular.write_shuffled_splits(str(tmp_path / "out"), SIZES, 3, write_indices, baseline)
+
+    order = np.random.default_rng(3).permutation(10).tolist()
+    assert seen == [{"train": order[:6], "validation": order[6:8], "test": order[8:]}]
+    assert written == Baseline("test:thing", 0.25, "always 1", "test", 2)
+    assert json.loads((tmp_path / "out" / "baseline" / "baseline.json").read_text()) == {
+        "metric": "test:thing", "value": 0.25, "model": "always 1", "split": "test", "records": 2,
+    }  # fmt: skip
+    assert (tmp_path / "out" / "test" / "test.txt").read_text() == " ".join(map(str, order[8:]))
+
+
+def test_split_label_baseline_takes_the_labels_of_the_rows_of_its_split():
+    order = np.random.default_rng(3).permutation(10)
+    labels = np.zeros(10)
+    labels[order[8]] = 1  # the test split (the last 2 of the order) holds one 1 and one 0; the rest are all 0
+    callback = tabular.split_label_baseline("test:binary_f_beta", labels)
+
+    # always 1 on the test split: precision 1/2, recall 1, F1 2/3
+    expected = Baseline("test:binary_f_beta", pytest.approx(2 / 3), "always 1", "test", 2)
+    assert callback(tabular.shuffled_splits(10, SIZES, 3)) == expected
+    assert tabular.split_label_baseline(None, labels) is None
+
+
+def test_without_a_baseline_nothing_changes(tmp_path):
+    for name, extra in (("plain", ()), ("none", (None,))):
+        assert tabular.write_shuffled_splits(str(tmp_path / name), SIZES, 3, write_indices, *extra) is None
+    for name in ("plain", "none"):
+        assert sorted(path.name for path in (tmp_path / name).iterdir()) == ["test", "train", "validation"]
+    for split in SIZES:
+        assert (tmp_path / "plain" / split / f"{split}.txt").read_bytes() == (
+            tmp_path / "none" / split / f"{split}.txt"
+        ).read_bytes()
+
+
+def test_a_failing_baseline_leaves_no_split_either(tmp_path):
+    def baseline(indices):
+        raise InputError("no labels to count")
+
+    with pytest.raises(InputError):
+        tabular.write_shuffled_splits(str(tmp_path / "out"), SIZES, 3, write_indices, baseline)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("metric", "labels", "value", "model"),
+    [
+        ("validation:binary_classification_accuracy", [0, 0, 1, 0], 0.75, "always 0"),
+        ("test:accuracy", [2, 5, 5, 2, 5], 0.6, "always 5"),
+        ("validation:binary_f_beta", [0, 0, 1, 0], 0.4, "always 1"),  # precision 1/4, recall 1
+        ("validation:merror", [2, 5, 5, 2, 5], 0.4, "always 5"),
+        ("validation:mean_squared_error", [1.0, 2.0, 3.0, 6.0], 3.5, "always the mean, 3"),
+        ("test:mse", [2.0, 4.0], 1.0, "always the mean, 3"),
+    ],
+)
+def test_label_baseline_gives_the_trivial_model_of_each_metric(metric, labels, value, model):
+    baseline = tabular.label_baseline(metric, np.array(labels))
+    assert baseline == Baseline(metric, pytest.approx(value), model, metric.split(":")[0], len(labels))
+
+
+def test_check_baseline_metric_says_why_and_what_is_supported(capsys):
+    parser = argparse.ArgumentParser(prog="demo")
+    supported = ("test:accuracy",)
+    tabular.check_baseline_metric(parser, None, supported, ("train", "test"))
+    tabular.check_baseline_metric(parser, "test:accuracy", supported, ("train", "test"))
+    for metric, reason in (
+        ("validation:accuracy", "the validation split is not written (written: train, test)"),
+        ("test:f1", "no baseline for this metric"),
+        ("accuracy", "not of the form CHANNEL:NAME"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            tabular.check_baseline_metric(parser, metric, supported, ("train", "test"))
+        assert exit_info.value.code == 2
+        error = capsys.readouterr().err
+        assert f"demo: error: --baseline {metric}: {reason}; supported: test:accuracy\n" in error, error

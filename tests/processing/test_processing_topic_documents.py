@@ -1,5 +1,7 @@
 """processing/topic_documents.py: seeded Griffiths-Steyvers bag-of-words documents -> LDA / NTM RecordIO (no input)."""
 
+import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -233,3 +235,167 @@ def test_runs_through_the_dispatcher_when_registered(tmp_path):
     assert read_split(tmp_path / "out", "train").shape == (8, 25)
     assert read_split(tmp_path / "out", "validation").shape == (2, 25)
     assert (tmp_path / "out" / "auxiliary" / "vocab.txt").read_text().split() == VOCABULARY
+
+
+# --- --baseline test:pwll (lda) ---------------------------------------------------------------------------------
+
+
+def test_unigram_pwll_on_a_hand_worked_example():
+    # Train counts 3 and 1 of two words: add-one frequencies 4/6 and 2/6. A test document with one of each word
+    # has the per-word log-likelihood (ln 2/3 + ln 1/3) / 2; adding a document of 2 first words adds 2 ln 2/3.
+    train = np.array([[3, 0], [0, 1]], dtype=np.float32)
+    assert topic_documents.unigram_pwll(train, np.array([[1, 1]], np.float32)) == pytest.approx(
+        (math.log(2 / 3) + math.log(1 / 3)) / 2
+    )
+    assert topic_documents.unigram_pwll(train, np.array([[1, 1], [2, 0]], np.float32)) == pytest.approx(
+        (3 * math.log(2 / 3) + math.log(1 / 3)) / 4
+    )
+
+
+def test_lda_baseline_is_the_pwll_of_the_test_documents_under_the_train_word_frequencies(output, capsys):
+    assert run_topics(output, "lda", "--documents", 50, "--average-length", 20, "--baseline", "test:pwll") == 0
+
+    assert files_under(output) == [
+        output / "baseline" / "baseline.json",
+        output / "test" / "test.recordio",
+        output / "train" / "train.recordio",
+    ]
+    train, test = read_split(output, "train"), read_split(output, "test")
+    totals = [sum(int(document[word]) for document in train) for word in range(25)]
+    words = sum(totals)
+    log_likelihood = sum(
+        int(document[word]) * math.log((totals[word] + 1) / (words + 25)) for document in test for word in range(25)
+    )
+    document = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert document == {
+        "metric": "test:pwll",
+        "value": pytest.approx(log_likelihood / int(test.sum()), rel=1e-12),
+        "model": "one topic: the training corpus' word frequencies, add-one smoothed",
+        "split": "test",
+        "records": 5,  # test documents
+    }
+    assert capsys.readouterr().out.endswith(
+        f"topic_documents: baseline test:pwll {document['value']:.6g} ({document['model']} on test, 5 rows)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "metric", "files"),
+    [
+        ("lda", "test:pwll", ["test/test.recordio", "train/train.recordio"]),
+        (
+            "ntm",
+            "validation:total_loss",
+            ["auxiliary/vocab.txt", "train/train.recordio", "validation/validation.recordio"],
+        ),
+    ],
+)
+def test_without_baseline_no_baseline_folder_appears_and_the_outputs_are_the_same(tmp_path, target, metric, files):
+    assert run_topics(tmp_path / "plain", target, "--documents", 40) == 0
+    assert run_topics(tmp_path / "with", target, "--documents", 40, "--baseline", metric) == 0
+
+    assert not (tmp_path / "plain" / "baseline").exists()
+    assert files_under(tmp_path / "plain") == [tmp_path / "plain" / path for path in files]
+    for path in files:
+        assert (tmp_path / "plain" / path).read_bytes() == (tmp_path / "with" / path).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("target", "metric", "reason", "supported"),
+    [
+        ("lda", "test:perplexity", "no baseline for this metric with --target lda", "test:pwll"),
+        ("lda", "validation:pwll", "the validation split is not written (written: train, test)", "test:pwll"),
+        ("lda", "pwll", "not of the form CHANNEL:NAME", "test:pwll"),
+        ("lda", "validation:total_loss", "the validation split is not written (written: train, test)", "test:pwll"),
+        ("ntm", "test:pwll", "the test split is not written (written: train, validation)", "validation:total_loss"),
+        ("ntm", "validation:pwll", "no baseline for this metric with --target ntm", "validation:total_loss"),
+        ("ntm", "train:total_loss", "no baseline for this metric with --target ntm", "validation:total_loss"),
+        ("ntm", "total_loss", "not of the form CHANNEL:NAME", "validation:total_loss"),
+    ],
+)
+def test_an_unsupported_baseline_metric_exits_2_without_output(output, capsys, target, metric, reason, supported):
+    with pytest.raises(SystemExit) as exit_info:
+        run_topics(output, target, "--documents", 20, "--baseline", metric)
+
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    expected = f"topic_documents: error: --baseline {metric}: {reason}; supported with --target {target}: {supported}\n"
+    assert expected in err
+    assert files_under(output) == []
+
+
+# --- --baseline validation:total_loss (ntm) ---------------------------------------------------------------------
+
+NTM_MODEL = "one topic: the training corpus' word frequencies, add-one smoothed (per-word negative log-likelihood)"
+
+
+def unigram_nll_by_hand(train: np.ndarray, held_out: np.ndarray) -> float:
+    """-(sum of count * ln p(w) over the held-out documents and words) / held-out words, p(w) = (train count of
+    w + 1) / (train words + vocabulary size), with plain loops."""
+    vocabulary = len(train[0])
+    totals = [sum(int(document[word]) for document in train) for word in range(vocabulary)]
+    words = sum(totals)
+    log_likelihood, held_out_words = 0.0, 0
+    for document in held_out:
+        for word in range(vocabulary):
+            count = int(document[word])
+            log_likelihood += count * math.log((totals[word] + 1) / (words + vocabulary))
+            held_out_words += count
+    return -log_likelihood / held_out_words
+
+
+def test_unigram_nll_on_a_hand_worked_example():
+    # Train counts 3 and 1 of two words: add-one frequencies 4/6 and 2/6. A validation document with one of each
+    # word costs (ln 3/2 + ln 3) / 2 = 0.752 nats a word, positive.
+    train = np.array([[3, 0], [0, 1]], dtype=np.float32)
+    value = topic_documents.unigram_nll(train, np.array([[1, 1]], np.float32))
+    assert value == pytest.approx((math.log(3 / 2) + math.log(3)) / 2, rel=1e-12)
+    assert value == pytest.approx(0.7520, abs=1e-4)
+    # Three words, train counts 2, 0, 1: frequencies 3/6, 1/6, 2/6. Two documents, 0 2 1 and 1 0 0: 4 words, each
+    # costing ln 6, ln 6, ln 3 and ln 2.
+    train = np.array([[2, 0, 0], [0, 0, 1]], dtype=np.float32)
+    validation = np.array([[0, 2, 1], [1, 0, 0]], dtype=np.float32)
+    expected = (2 * math.log(6) + math.log(3) + math.log(2)) / 4
+    assert topic_documents.unigram_nll(train, validation) == pytest.approx(expected, rel=1e-12)
+
+
+def test_ntm_baseline_is_the_nll_of_the_validation_documents_under_the_train_word_frequencies(output, capsys):
+    arguments = ("--documents", 50, "--average-length", 20, "--baseline", "validation:total_loss")
+    assert run_topics(output, "ntm", *arguments) == 0
+
+    assert files_under(output) == [
+        output / "auxiliary" / "vocab.txt",
+        output / "baseline" / "baseline.json",
+        output / "train" / "train.recordio",
+        output / "validation" / "validation.recordio",
+    ]
+    train, validation = read_split(output, "train"), read_split(output, "validation")
+    assert (len(train), len(validation)) == (40, 10)
+    document = json.loads((output / "baseline" / "baseline.json").read_text())
+    assert document == {
+        "metric": "validation:total_loss",
+        "value": pytest.approx(unigram_nll_by_hand(train, validation), rel=1e-12),
+        "model": NTM_MODEL,
+        "split": "validation",
+        "records": 10,  # validation documents
+    }
+    assert document["value"] > 0
+    assert capsys.readouterr().out.endswith(
+        f"topic_documents: baseline validation:total_loss {document['value']:.6g} ({NTM_MODEL} on validation, "
+        "10 rows)\n"
+    )
+
+
+def test_ntm_baseline_with_the_pipeline_arguments_through_the_dispatcher(tmp_path):
+    out = tmp_path / "out"
+    result = run_processing("topic_documents", "--target", "ntm", "--seed", 0, "--output-dir", out,
+                            "--baseline", "validation:total_loss")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    train, validation = read_split(out, "train"), read_split(out, "validation")
+    assert (len(train), len(validation)) == (4000, 1000)
+    document = json.loads((out / "baseline" / "baseline.json").read_text())
+    assert (document["split"], document["records"]) == ("validation", 1000)
+    assert document["value"] == pytest.approx(unigram_nll_by_hand(train, validation), rel=1e-12)
+    # The 5 column topics use the 25 words about evenly, so one topic costs about ln 25 = 3.219 nats a word.
+    assert abs(document["value"] - math.log(25)) < 0.01

@@ -441,3 +441,121 @@ def test_negative_max_images_is_an_argument_error(tmp_path, output, capsys):
         run_voc(fastai_archive(tmp_path), output, "--max-images", -1)
     assert exit_info.value.code == 2
     assert "--max-images: must not be negative" in capsys.readouterr().err
+
+
+# --- --baseline ----------------------------------------------------------------------------------------------
+
+BASELINE = "validation:mIOU"
+
+
+def gluoncv_miou(masks: list[np.ndarray], prediction: int, num_classes: int = 21) -> float:
+    """GluonCV's SegmentationMetric for a prediction of one class everywhere: per-class intersections and unions
+    summed over all masks (255 left out), IoU = inter / (eps + union), mean over all classes."""
+    inter, union = np.zeros(num_classes), np.zeros(num_classes)
+    for mask in masks:
+        labelled = mask != IGNORE
+        truth = mask[labelled]
+        predicted = np.full_like(truth, prediction)
+        for label in range(num_classes):
+            inter[label] += np.sum((predicted == label) & (truth == label))
+            union[label] += np.sum((predicted == label) | (truth == label))
+    return float(np.mean(inter / (np.spacing(1) + union)))
+
+
+def test_constant_class_miou_of_a_hand_made_mask():
+    mask = np.array([[0, 15, 15], [IGNORE, 15, 0]], dtype=np.uint8)
+    # 5 labelled pixels: 3 of class 15 (person), 2 of background; always 15: IoU_15 = 3 / 5, the other 20 IoUs 0
+    counts = np.bincount(mask.ravel(), minlength=256)[:21]
+    value, best = voc_segmentation.constant_class_miou(counts)
+    assert best == 15
+    assert value == pytest.approx(3 / 5 / 21, rel=1e-12)
+    assert value == pytest.approx(max(gluoncv_miou([mask], label) for label in range(21)), rel=1e-12)
+    assert value == pytest.approx(gluoncv_miou([mask], 15), rel=1e-12)
+    assert gluoncv_miou([mask], 0) == pytest.approx(2 / 5 / 21)  # always background: worse
+
+
+def test_constant_class_miou_ties_and_empty_splits():
+    assert voc_segmentation.constant_class_miou([2, 0, 2, 0]) == (pytest.approx(0.5 / 4), 0)
+    assert voc_segmentation.constant_class_miou([0] * 21) == (0.0, 0)  # nothing labelled: every IoU is 0 / eps
+
+
+def baseline_masks() -> dict[str, np.ndarray]:
+    """Validation masks where class 15 (person) outnumbers the background, with 255 pixels that must not count."""
+    first = np.zeros((16, 27), dtype=np.uint8)  # size_of(3): 27 x 16
+    first[:10] = 15  # 270 person
+    first[10] = IGNORE  # 27 ignored, the other 5 rows 135 background
+    second = np.full((17, 28), IGNORE, dtype=np.uint8)  # size_of(4): 28 x 17
+    second[:4] = 0  # 112 background
+    second[4:9] = 15  # 140 person
+    second[9, :7] = 7  # 7 car; the rest, 224 - 7 = 217, ignored
+    return {VAL[0]: first, VAL[1]: second}
+
+
+def test_baseline_is_the_best_constant_miou_of_the_validation_masks(tmp_path, output, capsys):
+    masks = baseline_masks()
+    source = fastai_archive(tmp_path, **{f"SegmentationClass/{name}.png": png(mask) for name, mask in masks.items()})
+    assert run_voc(source, tmp_path / "plain") == 0
+    capsys.readouterr()
+
+    assert run_voc(source, output, "--baseline", BASELINE) == 0
+
+    # labelled pixels: person 270 + 140 = 410, background 135 + 112 = 247, car 7; always person: 410 / 664 / 21
+    expected = 410 / 664 / 21
+    assert read_json(output / "baseline" / "baseline.json") == {
+        "metric": BASELINE,
+        "value": pytest.approx(expected, rel=1e-12),
+        "model": "always class 15 (person)",
+        "split": "validation",
+        "records": 2,
+    }
+    assert expected == pytest.approx(gluoncv_miou(list(masks.values()), 15), rel=1e-12)
+    written = all_bytes(output)
+    assert written.pop("baseline/baseline.json")
+    assert written == all_bytes(tmp_path / "plain")  # the channels of a run without --baseline
+    assert capsys.readouterr().out.endswith(
+        f"skipped 1 of the 6 files in JPEGImages/; baseline {BASELINE} {expected:.6g}: always class 15 (person)\n"
+    )
+
+
+def test_baseline_counts_only_the_validation_images_written(tmp_path, output):
+    """The default masks: a 255 ring around an object of class 1 + index % 20 on background; --max-images 1 keeps
+    VAL[0] (index 3, 27 x 16) alone."""
+    assert run_voc(fastai_archive(tmp_path), output, "--max-images", 1, "--baseline", BASELINE) == 0
+    # object rows 3..12 x columns 4..22: 10 x 19 = 190 of class 4; ring 12 x 21 - 190 = 62 ignored;
+    # background 432 - 12 x 21 = 180
+    baseline = read_json(output / "baseline" / "baseline.json")
+    assert baseline["value"] == pytest.approx(190 / 370 / 21, rel=1e-12)
+    assert (baseline["model"], baseline["records"]) == ("always class 4 (boat)", 1)
+    assert baseline["value"] == pytest.approx(gluoncv_miou([mask_array(3)], 4), rel=1e-12)
+
+
+def test_without_baseline_no_baseline_folder(tmp_path, output, capsys):
+    assert run_voc(fastai_archive(tmp_path), output) == 0
+    assert files_under(output) == expected_files(output)
+    assert capsys.readouterr().out.endswith("skipped 1 of the 6 files in JPEGImages/\n")
+
+
+@pytest.mark.parametrize("metric", ["validation:pixel_accuracy", "train:mIOU", "validation:miou", "mIOU"])
+def test_baseline_of_another_metric_is_a_usage_error(tmp_path, output, capsys, metric):
+    with pytest.raises(SystemExit) as exit_info:
+        run_voc(fastai_archive(tmp_path), output, "--baseline", metric)
+    assert exit_info.value.code == 2
+    assert f"--baseline: no baseline for metric {metric!r} (supported: validation:mIOU)" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
+def test_a_bad_mask_leaves_no_baseline_either(tmp_path, output, capsys):
+    source = fastai_archive(tmp_path, **{f"SegmentationClass/{VAL[1]}.png": unknown_values_mask(4)})
+    code = run_voc(source, output, "--baseline", BASELINE)
+    assert_fails_in_process(code, capsys, output, "unknown class values")
+    assert not (output / "baseline").exists()
+
+
+def test_baseline_through_the_dispatcher(tmp_path, output):
+    source = fastai_archive(tmp_path)
+    result = run_processing("voc_segmentation", "--input", source, "--output-dir", output, "--baseline", BASELINE)
+    assert result.returncode == 0, result.stderr
+    assert read_json(output / "baseline" / "baseline.json")["records"] == 2
+    result = run_processing("voc_segmentation", "--input", source, "--output-dir", tmp_path / "x", "--baseline", "x")
+    assert result.returncode == 2
+    assert "voc_segmentation: error: --baseline: no baseline for metric 'x'" in result.stderr

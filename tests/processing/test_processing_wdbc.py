@@ -1,5 +1,6 @@
 """processing/wdbc.py: UCI breast cancer (wdbc.data) -> seeded train/validation/test for Linear Learner."""
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -281,3 +282,109 @@ def test_shuffled_splits_cut_one_seeded_permutation_in_order():
 def test_split_sizes_need_a_row_per_split():
     with pytest.raises(InputError, match="input too small: 5 rows give train 4, validation 0, test 1"):
         tabular.split_sizes(5, Fraction("0.8"), Fraction("0.1"), source="x")
+
+
+# --- --baseline ---------------------------------------------------------------------------------------------
+
+
+def expected_baseline(metric: str, lines: list[str]) -> dict:
+    """The baseline of a split's raw lines, by hand: m malignant (label 1) rows among n."""
+    n = len(lines)
+    m = sum(line.split(",")[1] == "M" for line in lines)
+    if metric.endswith(":binary_f_beta"):  # always 1: precision m / n, recall 1
+        precision = m / n
+        value, model = 2 * precision / (precision + 1), "always 1"
+    else:  # the majority label; on a tie, the smaller one, 0
+        value, model = max(m, n - m) / n, "always 1" if m > n - m else "always 0"
+    return {"metric": metric, "value": pytest.approx(value, rel=1e-12), "model": model,
+            "split": metric.split(":")[0], "records": n}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        "validation:binary_classification_accuracy",
+        "test:binary_classification_accuracy",
+        "validation:binary_f_beta",
+        "test:binary_f_beta",
+    ],
+)
+def test_baseline_is_the_best_constant_model_on_the_metrics_split(tmp_path, metric):
+    lines = wdbc_lines(50)
+    source = write_wdbc(tmp_path / "wdbc.data", lines)
+    arguments = ("--format", "csv", "--train-fraction", "0.6", "--validation-fraction", "0.2")
+
+    assert run_wdbc(source, tmp_path / "plain", *arguments) == 0
+    assert run_wdbc(source, tmp_path / "with", *arguments, "--baseline", metric) == 0
+
+    split_lines = expected_splits(lines, 42, (30, 10, 10))[metric.split(":")[0]]
+    malignant = sum(line.split(",")[1] == "M" for line in split_lines)
+    assert 0 < malignant < 10  # both labels in the split (in test, 5 of each: a tie, always 0)
+    baseline = json.loads((tmp_path / "with" / "baseline" / "baseline.json").read_text())
+    assert baseline == expected_baseline(metric, split_lines)
+    assert not (tmp_path / "plain" / "baseline").exists()
+    for split in SPLITS:  # the splits do not change with --baseline
+        path = Path(split) / f"{split}.csv"
+        assert (tmp_path / "with" / path).read_bytes() == (tmp_path / "plain" / path).read_bytes()
+    assert len(files_under(tmp_path / "with")) == 4
+
+
+def test_baseline_of_a_hand_made_validation_split(tmp_path, output, capsys):
+    # 20 rows, fractions 0.5 and 0.25: 5 validation rows, which of them the seed decides; make all rows but the
+    # validation ones benign, and 3 of the 5 malignant: accuracy of always 1 = 3/5
+    lines = [with_cell(1, "B", line) for line in wdbc_lines(20)]
+    validation = expected_splits(list(range(20)), 0, (10, 5, 5))["validation"]
+    for index in validation[:3]:
+        lines[index] = with_cell(1, "M", lines[index])
+    source = write_wdbc(tmp_path / "wdbc.data", lines)
+    arguments = ("--format", "recordio", "--train-fraction", "0.5", "--validation-fraction", "0.25", "--seed", "0")
+
+    assert run_wdbc(source, output, *arguments, "--baseline", "validation:binary_classification_accuracy") == 0
+
+    assert json.loads((output / "baseline" / "baseline.json").read_text()) == {
+        "metric": "validation:binary_classification_accuracy",
+        "value": 0.6,
+        "model": "always 1",
+        "split": "validation",
+        "records": 5,
+    }
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "wdbc: baseline validation:binary_classification_accuracy 0.6 (always 1 on validation, 5 rows)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("train:binary_classification_accuracy", "no baseline for this metric"),
+        ("validation:accuracy", "no baseline for this metric"),
+        ("validation:objective_loss", "no baseline for this metric"),
+        ("holdout:binary_f_beta", "the holdout split is not written (written: train, validation, test)"),
+        ("binary_f_beta", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_an_unsupported_baseline_exits_2_without_output(tmp_path, output, capsys, metric, reason):
+    source = write_wdbc(tmp_path / "wdbc.data", wdbc_lines(20))
+
+    with pytest.raises(SystemExit) as exit_info:
+        run_wdbc(source, output, "--format", "csv", "--baseline", metric)
+
+    assert exit_info.value.code == 2
+    supported = (
+        "validation:binary_classification_accuracy, validation:binary_f_beta, test:binary_classification_accuracy, "
+        "test:binary_f_beta"
+    )
+    assert f"wdbc: error: --baseline {metric}: {reason}; supported: {supported}\n" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
+def test_bad_input_leaves_no_baseline(tmp_path, output):
+    source = write_wdbc(tmp_path / "wdbc.data", [*wdbc_lines(20), with_cell(1, "Q")])
+
+    result = run_processing(
+        "wdbc", "--input", source, "--output-dir", output, "--format", "csv", "--baseline", "validation:binary_f_beta"
+    )
+
+    assert_input_error(result, f"error: {source}: row 21: field 'diagnosis': unknown diagnosis 'Q'")
+    assert files_under(output) == []
+    assert not (output / "baseline").exists()

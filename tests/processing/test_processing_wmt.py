@@ -1,18 +1,22 @@
 """processing/wmt.py: WMT17 en-de (corpus.tc.*.gz, newstest2014.tc.*) -> vocabularies and RecordIO for Seq2Seq.
 
 The corpus files are small stand-ins written in tmp_path in the real layout; records are decoded with the
-independent reader in recordio_reader.py.
+independent reader in recordio_reader.py, which checks the layout of the SageMaker Seq2Seq example's writer
+(aws/amazon-sagemaker-examples, introduction_to_amazon_algorithms/seq2seq_translation_en-de/create_vocab_proto.py:
+features "source" and "target", Int32Tensors, no label), and where protobuf is installed against Records built
+the way that writer builds them.
 """
 
 import gzip
 import json
+import struct
 import tarfile
 from pathlib import Path
 
 import pytest
 import wmt
 from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
-from recordio_reader import read_records
+from recordio_reader import read_records, read_seq2seq
 
 TRAIN_EN = ["the cat sat", "the dog ran", "a cat", "the end"]
 TRAIN_DE = ["die Katze saß", "der Hund lief", "eine Katze", "das Ende"]
@@ -52,13 +56,8 @@ def vocab(output: Path, side: str) -> dict[str, int]:
 
 
 def pairs(path: Path) -> list[tuple[list[int], list[int]]]:
-    result = []
-    for record in read_records(path.read_bytes()):
-        assert list(record["features"]) == ["values"] and list(record["label"]) == ["values"]
-        source, target = record["features"]["values"], record["label"]["values"]
-        assert source["dtype"] == target["dtype"] == "int32"
-        result.append((source["values"], target["values"]))
-    return result
+    """(source ids, target ids) of each record; read_seq2seq fails on any other layout."""
+    return read_seq2seq(path.read_bytes())
 
 
 def encode(vocabulary: dict[str, int], line: str) -> list[int]:
@@ -91,9 +90,45 @@ def test_writes_vocabularies_and_records(tmp_path, output, capsys):
     ]
     assert capsys.readouterr().out == (
         "wmt: train read 4 pairs, kept 4, skipped 0 empty and 0 too long; "
-        "validation read 2 pairs, kept 2, skipped 0 empty and 0 too long; "
+        "validation read 2 pairs, kept 2 (0 longer than the max length), skipped 0 empty; "
         "vocabulary sizes: source 11, target 13 (max length 100)\n"
     )
+
+
+def test_records_have_exactly_the_source_and_target_features_and_no_label(tmp_path, output):
+    # Seq2Seq reads features["source"] and features["target"] (the example's list_to_record_bytes); the earlier
+    # features["values"] / label["values"] layout fails here.
+    assert run_wmt(corpus(tmp_path / "data"), output) == 0
+    for path in (output / "train" / "train.rec", output / "validation" / "val.rec"):
+        records = read_records(path.read_bytes())
+        assert records
+        for record in records:
+            assert set(record["features"]) == {"source", "target"}
+            assert record["label"] == {}
+            for tensor in record["features"].values():
+                assert tensor["dtype"] == "int32" and tensor["keys"] == [] and tensor["shape"] == []
+        data, position = path.read_bytes(), 0
+        while position < len(data):  # framing as the example's write_recordio: magic, plain length (cflag 0)
+            magic, length = struct.unpack_from("<II", data, position)
+            assert magic == 0xCED7230A and length >> 29 == 0
+            position += 8 + length + (-length % 4)
+
+
+def test_records_equal_the_seq2seq_examples_records(tmp_path, output):
+    pytest.importorskip("google.protobuf")
+    import protobuf_record
+
+    record_class = protobuf_record.record_class()
+    assert run_wmt(corpus(tmp_path / "data"), output) == 0
+    src, trg = vocab(output, "src"), vocab(output, "trg")
+    expected = b""
+    for en, de in zip(DEV_EN, DEV_DE, strict=True):  # list_to_record_bytes and write_recordio, step by step
+        record = record_class()
+        record.features["source"].int32_tensor.values.extend(encode(src, en))
+        record.features["target"].int32_tensor.values.extend(encode(trg, de))
+        payload = record.SerializeToString(deterministic=True)  # map entries in key order
+        expected += struct.pack("<II", 0xCED7230A, len(payload)) + payload + b"\0" * (-len(payload) % 4)
+    assert (output / "validation" / "val.rec").read_bytes() == expected
 
 
 def test_vocab_size_caps_and_special_tokens_are_not_counted_again(tmp_path, output):
@@ -114,18 +149,34 @@ def test_max_pairs_reads_only_the_first_lines(tmp_path, output, capsys):
     assert "train read 2 pairs, kept 2" in capsys.readouterr().out
 
 
-def test_length_filter_and_empty_lines_are_skipped_and_counted(tmp_path, output, capsys):
+def test_training_skips_long_and_empty_pairs_validation_only_empty_ones(tmp_path, output, capsys):
     train_en = ["a b c", "a b", "", "a", "x y"]
     train_de = ["d e", "d e f", "d", "  ", "z"]
-    source = corpus(tmp_path / "data", train_en=train_en, train_de=train_de, dev_en=["a b c", "b"], dev_de=["d", "e"])
+    dev_en, dev_de = ["x y x", "", "y", "x"], ["z", "z", "z z z", "z"]
+    source = corpus(tmp_path / "data", train_en=train_en, train_de=train_de, dev_en=dev_en, dev_de=dev_de)
     assert run_wmt(source, output, "--max-length", 2) == 0
     src, trg = vocab(output, "src"), vocab(output, "trg")
-    assert "c" not in src and "f" not in trg  # only kept pairs are counted
+    assert "c" not in src and "f" not in trg  # only kept training pairs are counted
     assert pairs(output / "train" / "train.rec") == [([src["x"], src["y"]], [trg["z"]])]
-    assert pairs(output / "validation" / "val.rec") == [([1], [1])]  # b and e are not in the vocabularies
+    x, y, z = src["x"], src["y"], trg["z"]
+    # the validation set is kept whole, pairs longer than --max-length included: only the empty pair is left out
+    assert pairs(output / "validation" / "val.rec") == [([x, y, x], [z]), ([y], [z, z, z]), ([x], [z])]
     out = capsys.readouterr().out
     assert "train read 5 pairs, kept 1, skipped 2 empty and 2 too long" in out
-    assert "validation read 2 pairs, kept 1, skipped 0 empty and 1 too long" in out
+    assert "validation read 4 pairs, kept 3 (2 longer than the max length), skipped 1 empty" in out
+
+
+def test_a_long_pair_is_trained_on_only_when_short_enough_but_always_validated(tmp_path, output):
+    long_en, long_de = " ".join(["the"] * 7), " ".join(["die"] * 7)
+    source = corpus(tmp_path / "data", train_en=[*TRAIN_EN, long_en], train_de=[*TRAIN_DE, long_de],
+                    dev_en=[long_en, *DEV_EN], dev_de=[long_de, *DEV_DE])  # fmt: skip
+    assert run_wmt(source, tmp_path / "short", "--max-length", 6) == 0
+    assert run_wmt(source, tmp_path / "long", "--max-length", 7) == 0
+    assert len(pairs(tmp_path / "short" / "train" / "train.rec")) == 4
+    assert len(pairs(tmp_path / "long" / "train" / "train.rec")) == 5
+    for folder in ("short", "long"):
+        validation = pairs(tmp_path / folder / "validation" / "val.rec")
+        assert len(validation) == 3 and len(validation[0][0]) == len(validation[0][1]) == 7
 
 
 def test_records_written_in_batches_equal_one_batch(tmp_path, monkeypatch):
@@ -203,9 +254,13 @@ def test_no_usable_pairs(tmp_path, output, capsys):
     source = corpus(tmp_path / "data", train_en=["", "a"], train_de=["b", ""])
     code = run_wmt(source, output)
     assert_fails_in_process(code, capsys, output, "no usable pairs (read 2 pairs, kept 0, skipped 2 empty")
-    source = corpus(tmp_path / "dev", dev_en=["a " * 5], dev_de=["b"])
-    code = run_wmt(source, output, "--max-length", 4)
-    assert_fails_in_process(code, capsys, output, f"error: {source / 'newstest2014.tc.en'}: no usable pairs")
+    source = corpus(tmp_path / "dev", dev_en=["a b", "", "c"], dev_de=["", "d", " "])
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, f"error: {source / 'newstest2014.tc.en'}: no usable pairs",
+                            "read 3 pairs, kept 0 (0 longer than the max length), skipped 3 empty")  # fmt: skip
+    source = corpus(tmp_path / "long-dev", dev_en=["a " * 5], dev_de=["b"])  # long, but validated all the same
+    assert run_wmt(source, output, "--max-length", 4) == 0
+    assert len(pairs(output / "validation" / "val.rec")) == 1
 
 
 @pytest.mark.parametrize("args", [["--max-pairs", "-1"], ["--vocab-size", "4"], ["--max-length", "0"]])

@@ -9,7 +9,7 @@ import struct
 
 import numpy as np
 import pytest
-from recordio_reader import read_dense, read_records
+from recordio_reader import read_dense, read_records, read_seq2seq
 from shared import recordio
 from shared.recordio import write_dense, write_int32_sequences, write_sparse
 
@@ -75,12 +75,26 @@ def test_one_sparse_record_byte_by_byte():
     assert data == MAGIC + struct.pack("<I", 33) + payload + b"\0\0\0"
 
 
+# Seq2Seq: the layout of the SageMaker example's list_to_record_bytes (aws/amazon-sagemaker-examples,
+# introduction_to_amazon_algorithms/seq2seq_translation_en-de/create_vocab_proto.py): two entries of Record.features
+# (field 1, tag 0a), keyed "source" (736f75726365) and "target" (746172676574), each a Value holding an Int32Tensor
+# (Value field 7, tag 3a) with packed values only; no Record.label (field 2, tag 12) at all.
+
+
 def test_one_int32_record_byte_by_byte():
     data = int32_bytes([np.array([1, -1])], [np.array([300])])
     minus_one = "ffffffffffffffffff01"  # int32 -1 is a 10-byte varint, as protobuf writes it
-    features = bytes.fromhex(f"0a 19 0a06 76616c756573 12 0f 3a 0d 0a 0b 01 {minus_one}")
-    label = bytes.fromhex("12 10 0a06 76616c756573 12 06 3a 04 0a 02 ac02")
-    assert data == MAGIC + struct.pack("<I", 45) + features + label + b"\0\0\0"
+    source = bytes.fromhex(f"0a 19 0a06 736f75726365 12 0f 3a 0d 0a 0b 01 {minus_one}")
+    target = bytes.fromhex("0a 10 0a06 746172676574 12 06 3a 04 0a 02 ac02")
+    assert data == MAGIC + struct.pack("<I", 45) + source + target + b"\0\0\0"
+
+
+def test_one_int32_record_without_target_byte_by_byte():
+    # the example notebook's protobuf inference request, list_to_record_bytes(sentence, []): an empty target tensor
+    data = int32_bytes([[5, 6]])
+    source = bytes.fromhex("0a 10 0a06 736f75726365 12 06 3a 04 0a 02 0506")
+    target = bytes.fromhex("0a 0c 0a06 746172676574 12 02 3a 00")
+    assert data == MAGIC + struct.pack("<I", 32) + source + target
 
 
 # --- dense ---------------------------------------------------------------------------------------------------
@@ -279,17 +293,37 @@ def test_sparse_bad_input(indptr, indices, values, columns, labels, message):
 # --- int32 sequences -------------------------------------------------------------------------------------------
 
 
+def test_int32_records_hold_source_and_target_features_and_no_label():
+    # The layout Seq2Seq reads (the example's writer); the old features["values"] / label["values"] layout fails here.
+    records = read_records(int32_bytes([[4, 5, 6], [7]], [[8], [9, 10]]))
+    for record, (source, target) in zip(records, [([4, 5, 6], [8]), ([7], [9, 10])], strict=True):
+        assert list(record["features"]) == ["source", "target"]  # in key order, as deterministic protobuf writes them
+        assert record["label"] == {}
+        assert record["features"]["source"] == {"dtype": "int32", "values": source, "keys": [], "shape": []}
+        assert record["features"]["target"] == {"dtype": "int32", "values": target, "keys": [], "shape": []}
+
+
+def test_int32_records_are_whole_records_with_cflag_0():
+    # write_recordio in the example writes the plain payload length: the continuation flag (top 3 bits) is 0
+    data = int32_bytes([[1] * 200, [2]], [[3], [4] * 70_000])
+    position = 0
+    while position < len(data):
+        magic, word = struct.unpack_from("<II", data, position)
+        assert (magic, word >> 29) == (0xCED7230A, 0)
+        position += 8 + word + (-word % 4)
+    assert position == len(data)
+    assert read_seq2seq(data) == [([1] * 200, [3]), ([2], [4] * 70_000)]
+
+
 def test_int32_sequences_round_trip(monkeypatch):
     rng = np.random.default_rng(9)
     limits = [np.iinfo(np.int32).min, -1, 0, 127, 128, 16383, 16384, np.iinfo(np.int32).max]
     sources = [rng.integers(0, 40_000, rng.integers(1, 60)) for _ in range(300)] + [np.array(limits)]
     targets = [rng.integers(-5, 300, rng.integers(1, 30)).astype(np.int32) for _ in range(301)]
     data = int32_bytes(sources, targets)
-    records = read_records(data)
-    for record, source, target in zip(records, sources, targets, strict=True):
-        assert record["features"]["values"] == {"dtype": "int32", "values": source.tolist(), "keys": [], "shape": []}
-        assert record["label"]["values"] == {"dtype": "int32", "values": target.tolist(), "keys": [], "shape": []}
-    assert records[-1]["features"]["values"]["values"] == limits
+    pairs = read_seq2seq(data)
+    assert pairs == [(source.tolist(), target.tolist()) for source, target in zip(sources, targets, strict=True)]
+    assert pairs[-1][0] == limits
     monkeypatch.setattr(recordio, "CHUNK_VALUES", 40)
     monkeypatch.setattr(recordio, "CHUNK_ROWS", 3)
     assert int32_bytes(sources, targets) == data
@@ -298,13 +332,11 @@ def test_int32_sequences_round_trip(monkeypatch):
 def test_int32_sequences_without_targets_from_lists():
     stream = io.BytesIO()
     assert write_int32_sequences(stream, iter([[5, 6, 7], [8]])) == 2  # any iterable of sequences
-    records = read_records(stream.getvalue())
-    assert [record["features"]["values"]["values"] for record in records] == [[5, 6, 7], [8]]
-    assert [record["label"] for record in records] == [{}, {}]
+    assert read_seq2seq(stream.getvalue()) == [([5, 6, 7], []), ([8], [])]  # empty target tensors
     assert int32_bytes([]) == b""
     mixed = [np.array([1, 2**31 - 1], np.uint64), np.array([-5], np.int8), np.array([7], np.uint32)]
-    records = read_records(int32_bytes(mixed, [[1]] * 3))  # numpy would concatenate uint64 and int8 as float64
-    assert [record["features"]["values"]["values"] for record in records] == [[1, 2**31 - 1], [-5], [7]]
+    pairs = read_seq2seq(int32_bytes(mixed, [[1]] * 3))  # numpy would concatenate uint64 and int8 as float64
+    assert [source for source, _ in pairs] == [[1, 2**31 - 1], [-5], [7]]
 
 
 @pytest.mark.parametrize(
@@ -335,10 +367,10 @@ def test_every_padding_remainder_including_3():
     cases = {  # payload length: expected % 4
         "sparse, 1 value": (sparse_bytes([0, 1], [3], [1.0], 10), 26),
         "sparse, 2 values": (sparse_bytes([0, 2], [3, 4], [1.0, 2.0], 10), 31),
-        "int32, 1 token": (int32_bytes([[1]]), 17),
-        "int32, 2 tokens": (int32_bytes([[1, 2]]), 18),
-        "int32, 3 tokens": (int32_bytes([[1, 2, 3]]), 19),
-        "int32, 4 tokens": (int32_bytes([[1, 2, 3, 4]]), 20),
+        "int32, 1 token": (int32_bytes([[1]]), 31),  # + 14 bytes of the empty target
+        "int32, 2 tokens": (int32_bytes([[1, 2]]), 32),
+        "int32, 3 tokens": (int32_bytes([[1, 2, 3]]), 33),
+        "int32, 4 tokens": (int32_bytes([[1, 2, 3, 4]]), 34),
     }
     assert {name: payload_lengths(data)[0] for name, (data, _) in cases.items()} == {
         name: length for name, (_, length) in cases.items()
@@ -420,8 +452,18 @@ def split_payloads(data: bytes) -> list[bytes]:
 
 
 def frame(payload: bytes) -> bytes:
-    """The v2 SDK's _write_recordio: magic, length, data, zero padding."""
+    """The v2 SDK's _write_recordio, and the Seq2Seq example's write_recordio: magic, length (no flag), data, zero
+    padding up to a multiple of 4."""
     return MAGIC + struct.pack("<I", len(payload)) + payload + b"\0" * (-len(payload) % 4)
+
+
+def example_record(record_class, source, target):
+    """A Record built as the Seq2Seq example's list_to_record_bytes builds it (aws/amazon-sagemaker-examples,
+    introduction_to_amazon_algorithms/seq2seq_translation_en-de/create_vocab_proto.py)."""
+    record = record_class()
+    record.features["source"].int32_tensor.values.extend(source)
+    record.features["target"].int32_tensor.values.extend(target)
+    return record
 
 
 @pytest.mark.parametrize(("rows", "columns"), [(25, 40), (3, 1), (3, 31), (2, 4095), (1, 40_000)])
@@ -461,18 +503,25 @@ def test_protobuf_serializes_sparse_records_to_the_same_bytes():
         assert sparse_bytes(indptr, indices, values, 20_000, labels if with_labels else None) == expected
 
 
-def test_protobuf_serializes_int32_records_to_the_same_bytes():
+def test_protobuf_serializes_int32_records_as_the_seq2seq_example_does():
     record_class = protobuf_record_class()
     rng = np.random.default_rng(8)
     sources = [rng.integers(-70_000, 70_000, rng.integers(1, 50)) for _ in range(40)]
     targets = [rng.integers(0, 2**31 - 1, rng.integers(1, 50)) for _ in range(40)]
-    expected = b""
-    for source, target in zip(sources, targets, strict=True):
-        record = record_class()
-        record.features["values"].int32_tensor.values.extend(source.tolist())
-        record.label["values"].int32_tensor.values.extend(target.tolist())
-        expected += frame(record.SerializeToString())
-    assert int32_bytes(sources, targets) == expected
+    records = [example_record(record_class, s.tolist(), t.tolist()) for s, t in zip(sources, targets, strict=True)]
+    # Map entries: protobuf's default serialization may put them in any order (upb: hash order), the deterministic
+    # one sorts them by key, as this writer does; either way the payloads parse to the same messages.
+    data = int32_bytes(sources, targets)
+    assert data == b"".join(frame(record.SerializeToString(deterministic=True)) for record in records)
+    assert [record_class.FromString(payload) for payload in split_payloads(data)] == records
+    for payload in split_payloads(data):
+        assert sorted(record_class.FromString(payload).features) == ["source", "target"]
+        assert len(record_class.FromString(payload).label) == 0
+    # inference requests: list_to_record_bytes(sentence, []), as the example notebook writes them
+    requests = [example_record(record_class, source.tolist(), []) for source in sources]
+    data = int32_bytes(sources)
+    assert data == b"".join(frame(record.SerializeToString(deterministic=True)) for record in requests)
+    assert [record_class.FromString(payload) for payload in split_payloads(data)] == requests
 
 
 def test_protobuf_parses_what_we_write():
@@ -492,5 +541,6 @@ def test_protobuf_parses_what_we_write():
         assert np.array_equal(np.array(tensor.values, np.float32), values[indptr[row] : indptr[row + 1]])
     for payload in split_payloads(int32_bytes([[-3, 0, 2**31 - 1]], [[9]])):
         record = record_class.FromString(payload)
-        assert list(record.features["values"].int32_tensor.values) == [-3, 0, 2**31 - 1]
-        assert list(record.label["values"].int32_tensor.values) == [9]
+        assert list(record.features["source"].int32_tensor.values) == [-3, 0, 2**31 - 1]
+        assert list(record.features["target"].int32_tensor.values) == [9]
+        assert record.features["source"].WhichOneof("value") == "int32_tensor" and len(record.label) == 0

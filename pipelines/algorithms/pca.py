@@ -1,0 +1,34 @@
+"""PCA: principal components of the training data. It emits no metric (no tuning page in the developer guide)."""
+
+from pipelines.algorithms.contract import RECORDIO_PROTOBUF, Algorithm, ChannelSpec, Compute, Inference, dg
+
+_PAGE = dg("pca")
+_FORMATS = (RECORDIO_PROTOBUF, "text/csv")
+_LAYOUT = 'RecordIO-protobuf: features["values"] float32 tensor, no label'
+
+PCA = Algorithm(
+    name="PCA",
+    framework="pca",
+    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/pca.json",
+    compute=Compute(
+        cpu=True,
+        gpu_families=("p2", "p3", "g4dn", "g5"),
+        multi_instance=True,
+        default_instance="ml.m5.xlarge",
+        source=_PAGE,
+    ),
+    channels=(
+        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=_LAYOUT),
+        ChannelSpec("test", _FORMATS, _PAGE, layout=_LAYOUT),
+    ),
+    metrics=(),
+    required=("feature_dim", "mini_batch_size", "num_components"),
+    required_source=dg("PCA-reference"),
+    spellings={"algorithm_mode": ("regular", "randomized"), "subtract_mean": ("true", "false")},
+    spellings_source=dg("PCA-reference"),
+    inference=Inference(
+        ("text/csv", "application/json", RECORDIO_PROTOBUF),
+        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        dg("PCA-in-formats"),
+    ),
+)
