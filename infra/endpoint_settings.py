@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from infra.settings import SettingsError
+from pipelines import instances
 
 CONTEXT_KEY = "endpoints"
 # The request content types the stack's invoke example knows; the registered model decides which it accepts.
@@ -23,9 +24,6 @@ CONTENT_TYPES = ("text/csv", "application/json", "application/jsonlines", "image
 _MODEL_PACKAGE_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:model-package/[A-Za-z0-9-]{1,63}/\d+$"
 )
-# Families with local NVMe instance storage: SageMaker encrypts it in hardware and CreateEndpointConfig refuses a
-# KmsKeyId for them, while the endpoint config always sets the project key (for example ml.m5d, ml.g4dn, ml.p4d).
-_LOCAL_STORAGE_FAMILY = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5[a-z]*|trn1n?)\.")
 
 
 class _FieldError(SettingsError):
@@ -134,7 +132,9 @@ def _validate(settings: EndpointSettings) -> None:
 def _check_instance_type(instance_type: Any) -> None:
     if not isinstance(instance_type, str) or not re.match(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$", instance_type):
         raise _FieldError("instance_type", f"{instance_type!r} is not a SageMaker instance type such as 'ml.m5.large'")
-    if _LOCAL_STORAGE_FAMILY.match(instance_type):
+    # SageMaker encrypts local NVMe storage in hardware and CreateEndpointConfig refuses a KmsKeyId for such types,
+    # while the endpoint config always sets the project key (for example ml.m5d, ml.g4dn, ml.p4d).
+    if instances.has_local_storage(instance_type):
         raise _FieldError(
             "instance_type",
             f"{instance_type!r} has local NVMe storage, for which SageMaker refuses the KMS key the endpoint "

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pipelines import contract_check, placeholders
+from pipelines import contract_check, instances, placeholders
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
 from pipelines.options import BuildOptions
@@ -82,14 +82,11 @@ def _walk(node) -> Iterator[tuple[str, object]]:
 def compile_pipeline(
     use_case: UseCase, region: str, prefix: str, options: BuildOptions = BuildOptions()
 ) -> CompiledPipeline:
-    try:
-        defaults = use_case.parameter_defaults(region, options)
-    except ValueError as error:
-        raise DefinitionError(str(error)) from None
-    params = StandardParameters.from_defaults(defaults)
+    params = StandardParameters.from_defaults(use_case.parameter_defaults(region, options))
     with quiet():
         ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name, options=options)
         steps = use_case.build(ctx, params)
+        allow_instance_types(ctx, params.as_list())
         # No Experiments trial per execution: the SDK's default differs by region, and it would need the role to
         # create experiment entities; executions and lineage are tracked by Pipelines itself.
         pipeline = Pipeline(
@@ -110,6 +107,25 @@ def compile_pipeline(
     if violations:
         raise contract_check.ContractError("\n".join(map(str, violations)))
     return compiled
+
+
+def allow_instance_types(ctx: PipelineContext, parameters) -> None:
+    """Gives each instance-type parameter its EnumValues: the types every job that runs on it supports, of the
+    storage kind of its default, which decided the jobs' volume key (pipelines.instances.choices). Studio then
+    shows a list, and `python -m pipelines start` refuses any other type before it calls AWS."""
+    for parameter in parameters:
+        uses = ctx.instance_uses.get(parameter.name)
+        if not uses:
+            continue
+        allowed = instances.choices(parameter.default_value, uses)
+        if parameter.default_value not in allowed:
+            jobs = " and ".join(dict.fromkeys(job for job, _ in uses))
+            families = ", ".join(dict.fromkeys(f for _, fs in uses for f in fs))
+            raise DefinitionError(
+                f"{ctx.use_case}: instance type {parameter.default_value} is not one its {jobs} jobs run on "
+                f"(families {families}, as SageMaker offers them); check the instance_families setting"
+            )
+        parameter.enum_values = list(allowed)
 
 
 def _gate_violations(compiled: CompiledPipeline) -> list[contract_check.Violation]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pipelines import instances, placeholders
 from pipelines.options import BuildOptions
-from pipelines.sdk import ExecutionVariables, Join, PipelineSession, image_uris, pipeline_session
+from pipelines.sdk import ExecutionVariables, Join, PipelineSession, PipelineVariable, image_uris, pipeline_session
 
 
 class ImageUnavailableError(ValueError):
@@ -26,6 +26,8 @@ class PipelineContext:
     extra_parameters: dict = field(init=False, repr=False, compare=False, default_factory=dict)
     # Step name -> the algorithm whose job or model the step is: what the contract check holds each step to.
     step_algorithms: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    # Instance-type parameter name -> (job kind, instance families) of every job that runs on it: its allowed values.
+    instance_uses: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "session", pipeline_session(self.region))
@@ -42,9 +44,13 @@ class PipelineContext:
         """Records that a step runs (or hosts) an algorithm, for the contract check at synth."""
         self.step_algorithms[step_name] = algorithm
 
-    def volume_key(self, instance_type):
-        """The project key for a job's volume, or None on instance types with local NVMe storage (SageMaker
-        refuses a key there and encrypts the instance store itself; see pipelines.instances)."""
+    def job_volume_key(self, instance_type, job: str, families=instances.CPU_FAMILIES):
+        """The key for the volume of a job ("training", "processing", "transform") on `instance_type` in `families`:
+        the project key, or None on instance types with local NVMe storage (SageMaker refuses a key there and
+        encrypts the instance store itself; see pipelines.instances). A parameter's default decides, and the
+        compiler lets the parameter allow only types that every job on it runs on, of the same storage kind."""
+        if isinstance(instance_type, PipelineVariable):
+            self.instance_uses.setdefault(instance_type.name, []).append((job, tuple(families)))
         return instances.volume_key(instance_type, self.kms_key)
 
     @property

@@ -14,7 +14,7 @@ installed and pinned with the SDK), so nothing here is a hand-kept copy of the A
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from pipelines.sdk import PipelineVariable
@@ -70,15 +70,18 @@ def offered(job: str) -> frozenset[str]:
     return frozenset(model.shape_for(_JOB_SHAPES[job]).enum)
 
 
-def choices(default: str, jobs: Iterable[str], families: Sequence[str]) -> tuple[str, ...]:
-    """The types of `families` that every job kind in `jobs` offers and whose storage agrees with `default`'s (all
-    local NVMe, or all without): the EnumValues of an instance-type parameter whose default is `default`. Ordered
-    by family (as given), then by size."""
+def choices(default: str, uses: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:
+    """The EnumValues of an instance-type parameter whose default is `default` and on which jobs `uses` run, each
+    (job kind, instance families): the types that every job's kind is offered on, in its families, whose storage
+    agrees with the default's (all local NVMe, or all without). Ordered by the first job's families, then by size."""
     storage = has_local_storage(default)
-    kinds = list(jobs)
-    allowed = frozenset.intersection(*(offered(job) for job in kinds))
-    chosen = [t for t in allowed if family(t) in families and has_local_storage(t) == storage]
-    return tuple(sorted(chosen, key=lambda t: (families.index(family(t)), _size_rank(t))))
+    allowed = [
+        t
+        for t in frozenset.intersection(*(offered(job) for job, _ in uses))
+        if all(family(t) in families for _, families in uses) and has_local_storage(t) == storage
+    ]
+    order = uses[0][1]
+    return tuple(sorted(allowed, key=lambda t: (order.index(family(t)), _size_rank(t))))
 
 
 def volume_key(instance_type, kms_key):

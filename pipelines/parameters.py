@@ -20,9 +20,7 @@ class ParameterDefaults:
     input_data_uri: str | None  # None: the pipeline generates its data
     metric_threshold: float
     processing_instance_type: str = "ml.m5.large"
-    processing_instance_choices: tuple[str, ...] = ()  # the parameter's EnumValues (empty: any)
     training_instance_type: str | None = "ml.m5.xlarge"  # None: the pipeline trains nothing
-    training_instance_choices: tuple[str, ...] | None = ()
     training_instance_count: int | None = 1  # None: the algorithm trains on one instance only, so no parameter
     model_approval_status: str = "PendingManualApproval"
     max_tuning_jobs: int | None = None  # only pipelines with a tuning step
@@ -49,13 +47,9 @@ class StandardParameters:
     @classmethod
     def from_defaults(cls, defaults: ParameterDefaults) -> StandardParameters:
         return cls(
-            processing_instance_type=_instance_type(
-                "ProcessingInstanceType", defaults.processing_instance_type, defaults.processing_instance_choices
-            ),
-            training_instance_type=defaults.training_instance_type
-            and _instance_type(
-                "TrainingInstanceType", defaults.training_instance_type, defaults.training_instance_choices
-            ),
+            # Their EnumValues follow from the jobs that run on them (see compiler.allow_instance_types).
+            processing_instance_type=ParameterString("ProcessingInstanceType", defaults.processing_instance_type),
+            training_instance_type=_optional(ParameterString, "TrainingInstanceType", defaults.training_instance_type),
             training_instance_count=_optional(
                 ParameterInteger, "TrainingInstanceCount", defaults.training_instance_count
             ),
@@ -76,11 +70,6 @@ class StandardParameters:
 
     def as_list(self) -> list:
         return [getattr(self, name) for name in self.__dataclass_fields__ if getattr(self, name) is not None]
-
-
-def _instance_type(name: str, default: str, choices) -> ParameterString:
-    """Studio shows EnumValues as a list, and `python -m pipelines start` refuses any other value."""
-    return ParameterString(name, default, enum_values=list(choices) or None)
 
 
 def _optional(kind, name: str, default):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
-from pipelines.instances import CPU_FAMILIES, choices
 from pipelines.options import BuildOptions
 from pipelines.parameters import ParameterDefaults, StandardParameters
 
@@ -102,40 +101,14 @@ class UseCase:
             return None
         return self.training_instance_type or self.algorithms[0].compute.default_instance
 
-    def training_families(self) -> tuple[str, ...]:
-        """The instance families every algorithm it trains supports, in the first algorithm's order."""
-        families = self.algorithms[0].instance_families()
-        return tuple(f for f in families if all(f in a.instance_families() for a in self.algorithms))
-
     def parameter_defaults(self, region: str, options: BuildOptions = BuildOptions()) -> ParameterDefaults:
-        """The standard parameters' defaults and allowed values, after the deployment's instance_families swap.
-        Each instance-type parameter allows the types its jobs support whose storage agrees with its default's:
-        the definition sets a volume key exactly when the default has no local NVMe storage."""
-        processing = options.instance_type(self.processing_instance_type)
+        """The standard parameters' defaults, after the deployment's instance_families swap."""
         training = self.default_training_instance_type()
-        training = training and options.instance_type(training)
         return ParameterDefaults(
             input_data_uri=self.dataset.uri(region),
             metric_threshold=self.metric_threshold,
-            processing_instance_type=processing,
-            processing_instance_choices=_choices(processing, PROCESSING_JOBS, CPU_FAMILIES, self.name),
-            training_instance_type=training,
-            training_instance_choices=training
-            and _choices(training, ("training",), self.training_families(), self.name),
+            processing_instance_type=options.instance_type(self.processing_instance_type),
+            training_instance_type=training and options.instance_type(training),
             training_instance_count=None if self.single_instance or not self.trains else 1,
             max_tuning_jobs=self.max_tuning_jobs,
         )
-
-
-# The ProcessingInstanceType parameter also runs the batch transforms.
-PROCESSING_JOBS = ("processing", "transform")
-
-
-def _choices(default: str, jobs: tuple[str, ...], families: tuple[str, ...], use_case: str) -> tuple[str, ...]:
-    allowed = choices(default, jobs, families)
-    if default not in allowed:
-        raise ValueError(
-            f"{use_case}: instance type {default} is not one its {' and '.join(jobs)} jobs run on "
-            f"(families {', '.join(families)}, as SageMaker offers them); check the instance_families setting"
-        )
-    return allowed

@@ -74,7 +74,7 @@ def processing_step(
         instance_type=instance_type,
         instance_count=1,
         sagemaker_session=ctx.session,
-        volume_kms_key=ctx.volume_key(instance_type),
+        volume_kms_key=ctx.job_volume_key(instance_type, "processing"),
         output_kms_key=ctx.kms_key,
         max_runtime_in_seconds=max_runtime_in_seconds,
         network_config=NetworkConfig(

@@ -99,7 +99,7 @@ def secure_trainer(
             instance_type=instance_type,
             instance_count=instance_count,
             volume_size_in_gb=limits.volume_size_in_gb,
-            volume_kms_key_id=ctx.volume_key(instance_type),
+            volume_kms_key_id=ctx.job_volume_key(instance_type, "training", algorithm.instance_families()),
             enable_managed_spot_training=spot,
         ),
         stopping_condition=StoppingCondition(

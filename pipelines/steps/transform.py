@@ -40,7 +40,7 @@ def transform_step(
         accept=accept,
         output_path=ctx.run_uri(name, "output"),
         output_kms_key=ctx.kms_key,
-        volume_kms_key=ctx.volume_key(instance_type),
+        volume_kms_key=ctx.job_volume_key(instance_type, "transform"),
         sagemaker_session=ctx.session,
     )
     step_args = transformer.transform(data=data, content_type=content_type, split_type=SPLIT_TYPE[content_type])

@@ -149,7 +149,7 @@ def test_a_condition_does_not_inherit_the_references_of_its_branches():
 
 def test_parameters_table_has_the_threshold_with_its_default(generated, abalone):
     threshold = abalone.use_case.metric_threshold
-    assert f"| `MetricThreshold` | Float | {threshold} | Quality gate: " in generated["abalone-xgboost.md"]
+    assert f"| `MetricThreshold` | Float | {threshold} | any | Quality gate: " in generated["abalone-xgboost.md"]
 
 
 def test_channels_and_gate_of_abalone(generated, abalone):
