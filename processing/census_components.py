@@ -32,15 +32,13 @@ from collections.abc import Sequence
 
 import numpy as np
 from shared.baselines import OUTPUT as BASELINE_OUTPUT
-from shared.baselines import Baseline, one_cluster_msd
+from shared.baselines import Baseline, check_metric, one_cluster_msd
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_text
 from shared.outputs import staged_outputs
 from shared.projections import read_projections
 from shared.tabular import (
-    baseline_summary,
-    check_baseline_metric,
     format_values,
     fraction,
     parse_train_test_args,
@@ -94,7 +92,7 @@ def _main(argv: Sequence[str]) -> int:
         f"counties {len(kept)} (csv)"
     )
     if baseline is not None:
-        print(baseline_summary("census_components", baseline))
+        print(baseline.summary("census_components"))
     return 0
 
 
@@ -110,7 +108,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parse_train_test_args(parser, argv, test=fraction("0.2"), seed=0)
     if args.keep < 1:
         parser.error("--keep must be at least 1")
-    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
+    check_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

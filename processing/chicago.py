@@ -28,12 +28,12 @@ from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
+from shared.baselines import check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
 from shared.numbers import parse_count
-from shared.series import BASELINE_METRIC, SPLITS, baseline_summary, naive_baseline, write_train_test
-from shared.tabular import check_baseline_metric
+from shared.series import BASELINE_METRIC, SPLITS, naive_baseline, write_train_test
 
 ADDRESS, DATE, VIOLATIONS = "ADDRESS", "VIOLATION DATE", "VIOLATIONS"
 COLUMNS = (ADDRESS, DATE, VIOLATIONS)
@@ -71,7 +71,7 @@ def _main(argv: Sequence[str]) -> int:
         f"train ({days - args.prediction_length} days) and test ({days} days)"
     )
     if baseline is not None:
-        print(baseline_summary("chicago", baseline))
+        print(baseline.summary("chicago", "forecast points"))
     return 0
 
 
@@ -84,7 +84,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.prediction_length < 1:
         parser.error("--prediction-length must be a positive integer")
-    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
+    check_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

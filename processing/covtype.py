@@ -25,12 +25,11 @@ import zlib
 from collections.abc import Sequence
 
 import numpy as np
+from shared.baselines import check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
 from shared.tabular import (
-    baseline_summary,
-    check_baseline_metric,
     fraction,
     parse_train_test_args,
     split_label_baseline,
@@ -78,7 +77,7 @@ def _main(argv: Sequence[str]) -> int:
     written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
     print(split_summary("covtype", len(rows), len(files), sizes, args.format))
     if written is not None:
-        print(baseline_summary("covtype", written))
+        print(written.summary("covtype"))
     return 0
 
 
@@ -89,7 +88,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
     parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:accuracy")
     args = parse_train_test_args(parser, argv, test=fraction("0.1"), seed=0)
-    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
+    check_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
     return args
 
 

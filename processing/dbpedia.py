@@ -45,7 +45,6 @@ from shared.errors import InputError
 from shared.inputs import list_input_files
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
-from shared.tabular import baseline_summary, check_baseline_metric
 from shared.tokenize import tokenize
 
 FOLDER = "dbpedia_csv"
@@ -103,7 +102,7 @@ def _main(argv: Sequence[str]) -> int:
         f"seed {args.seed}), validation {len(orders['validation'])}"
     )
     if args.baseline is not None:
-        print(baseline_summary("dbpedia", baseline))
+        print(baseline.summary("dbpedia"))
     return 0
 
 
@@ -115,7 +114,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:accuracy")
     args = parser.parse_args(argv)
-    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, tuple(CSV_MEMBERS))
+    baselines.check_metric(parser, args.baseline, BASELINE_METRICS, tuple(CSV_MEMBERS))
     if not 0 < args.train_fraction <= 1:
         parser.error("--train-fraction must be in (0, 1]")
     if args.seed < 0:

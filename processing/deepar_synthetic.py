@@ -25,17 +25,16 @@ from collections.abc import Sequence
 
 import numpy as np
 from shared.arguments import non_negative, positive
+from shared.baselines import check_metric
 from shared.cli import run
 from shared.series import (
     BASELINE_METRIC,
     SPLITS,
-    baseline_summary,
     format_start,
     naive_baseline,
     parse_start,
     write_train_test,
 )
-from shared.tabular import check_baseline_metric
 
 # DeepAR's time_freq: an optional positive multiple, then M (month), W, D, H or min, e.g. "H", "5min", "2D".
 FREQ = re.compile(r"(?:[1-9][0-9]*)?(?:M|W|D|H|min)")
@@ -55,7 +54,7 @@ def _main(argv: Sequence[str]) -> int:
         f"train {args.length - args.prediction_length} points each, test {args.length} points each"
     )
     if baseline is not None:
-        print(baseline_summary("deepar_synthetic", baseline))
+        print(baseline.summary("deepar_synthetic", "forecast points"))
     return 0
 
 
@@ -74,7 +73,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.length <= args.prediction_length:
         parser.error("--length must be greater than --prediction-length, leaving points to train on")
-    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
+    check_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

@@ -43,7 +43,7 @@ from shared import baselines
 from shared.cli import run
 from shared.errors import InputError
 from shared.outputs import staged_outputs
-from shared.tabular import FORMATS, SPLITS, baseline_summary, check_baseline_metric, label_baseline, write_split
+from shared.tabular import FORMATS, SPLITS, write_split
 
 PIXELS = 784
 DIGITS = range(10)
@@ -71,13 +71,13 @@ def _main(argv: Sequence[str]) -> int:
             write_split(staging[split], split, formats[split], images, make_labels(labels, args.target, args.digit))
         if args.baseline is not None:
             digits = data[baselines.split_of(args.baseline)][1]
-            baseline = label_baseline(args.baseline, make_labels(digits, args.target, args.digit))
+            baseline = baselines.of_labels(args.baseline, make_labels(digits, args.target, args.digit))
             baseline.write(staging[baselines.OUTPUT])
     counts = ", ".join(f"{split} {len(data[split][0])} ({formats[split]})" for split in args.splits)
     target = f"binary (digit {args.digit})" if args.target == "binary" else args.target
     print(f"mnist: read {path}; wrote {counts}; target {target}")
     if args.baseline is not None:
-        print(baseline_summary("mnist", baseline))
+        print(baseline.summary("mnist"))
     return 0
 
 
@@ -118,7 +118,7 @@ def check_baseline(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(f"--baseline {args.baseline}: --target {args.target} writes no labels, so there is no baseline")
     kinds = BASELINE_METRICS[args.target]
     supported = [f"{split}:{kind}" for split in BASELINE_SPLITS if split in args.splits for kind in kinds]
-    check_baseline_metric(parser, args.baseline, supported, args.splits, f" with --target {args.target}")
+    baselines.check_metric(parser, args.baseline, supported, args.splits, f" with --target {args.target}")
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -43,7 +43,6 @@ from shared.errors import InputError
 from shared.inputs import field_parser
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
-from shared.tabular import baseline_summary, check_baseline_metric, label_baseline
 
 ARCHIVE = "ml-100k.zip"
 MEMBERS = {"train": "ml-100k/ua.base", "validation": "ml-100k/ua.test"}
@@ -73,7 +72,9 @@ def _main(argv: Sequence[str]) -> int:
         for split, rows in splits.items():
             write_jsonl(os.path.join(staging[split], f"{split}.jsonl"), rows[rng.permutation(len(rows))])
         if args.baseline is not None:
-            baseline = label_baseline(args.baseline, splits[baselines.split_of(args.baseline)][:, 2])  # the ratings
+            baseline = baselines.of_labels(
+                args.baseline, splits[baselines.split_of(args.baseline)][:, 2]
+            )  # the ratings
             baseline.write(staging[baselines.OUTPUT])
     every = np.concatenate(list(splits.values()))
     users, items = int(every[:, 0].max()) + 1, int(every[:, 1].max()) + 1
@@ -83,7 +84,7 @@ def _main(argv: Sequence[str]) -> int:
         f"vocabulary sizes: users {users} (max user id + 1), items {items} (max item id + 1)"
     )
     if args.baseline is not None:
-        print(baseline_summary("movielens", baseline))
+        print(baseline.summary("movielens"))
     return 0
 
 
@@ -100,7 +101,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.seed < 0:
         parser.error("--seed must not be negative")
-    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, tuple(MEMBERS))
+    baselines.check_metric(parser, args.baseline, BASELINE_METRICS, tuple(MEMBERS))
     if args.source.startswith("https://") and args.sha256 is None:
         parser.error("--sha256 is required for https sources")
     return args

@@ -44,13 +44,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from shared.baselines import OUTPUT as BASELINE_OUTPUT
-from shared.baselines import Baseline, always_positive_f1
+from shared.baselines import Baseline, always_positive_f1, check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
 from shared.numbers import parse_decimal
 from shared.outputs import staged_outputs
-from shared.tabular import baseline_summary, check_baseline_metric, write_csv
+from shared.tabular import write_csv
 
 HEADER = ("timestamp", "value")
 DEFAULT_SHINGLE = 48  # one day of 30-minute steps
@@ -124,7 +124,7 @@ def _main(argv: Sequence[str]) -> int:
         + (f"; train in {args.shards} files" if args.shards > 1 else "")
     )
     if baseline is not None:
-        print(baseline_summary("nyc_taxi", baseline))
+        print(baseline.summary("nyc_taxi"))
     return 0
 
 
@@ -144,7 +144,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("--shingle must be at least 1")
     if args.shards < 1:
         parser.error("--shards must be at least 1")
-    check_baseline_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
+    check_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 
 

@@ -45,11 +45,10 @@ from collections.abc import Sequence
 import numpy as np
 from shared.arguments import non_negative, positive
 from shared.baselines import OUTPUT as BASELINE_OUTPUT
-from shared.baselines import Baseline
+from shared.baselines import Baseline, check_metric
 from shared.cli import run
 from shared.outputs import staged_outputs
 from shared.recordio import write_dense
-from shared.tabular import baseline_summary, check_baseline_metric
 
 GRID = 5
 VOCABULARY = tuple(f"r{row}c{column}" for row in range(GRID) for column in range(GRID))
@@ -96,7 +95,7 @@ def _main(argv: Sequence[str]) -> int:
         f"{args.average_length}, seed {args.seed}): {sizes}" + (", vocabulary 25 words" if args.target == "ntm" else "")
     )
     if baseline is not None:
-        print(baseline_summary("topic_documents", baseline))
+        print(baseline.summary("topic_documents"))
     return 0
 
 
@@ -124,7 +123,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         held_out = TARGETS[args.target][2]
         parser.error(f"--documents {args.documents} is too few to give train and {held_out} a document each")
     splits = ("train", TARGETS[args.target][2])
-    check_baseline_metric(parser, args.baseline, BASELINE_METRICS[args.target], splits, f" with --target {args.target}")
+    check_metric(parser, args.baseline, BASELINE_METRICS[args.target], splits, f" with --target {args.target}")
     return args
 
 

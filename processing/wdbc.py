@@ -16,14 +16,13 @@ import argparse
 from collections.abc import Sequence
 
 import numpy as np
+from shared.baselines import check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import field_parser, list_input_files, read_csv_rows
 from shared.numbers import parse_count, parse_decimal
 from shared.tabular import (
     SPLITS,
-    baseline_summary,
-    check_baseline_metric,
     fraction,
     parse_split_args,
     split_label_baseline,
@@ -72,7 +71,7 @@ def _main(argv: Sequence[str]) -> int:
     written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
     print(split_summary("wdbc", len(rows), len(files), sizes, args.format))
     if written is not None:
-        print(baseline_summary("wdbc", written))
+        print(written.summary("wdbc"))
     return 0
 
 
@@ -87,7 +86,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="also write baseline/baseline.json, e.g. validation:binary_classification_accuracy",
     )
     args = parse_split_args(parser, argv, train=fraction("0.8"), validation=fraction("0.1"), seed=42)
-    check_baseline_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
+    check_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
     return args
 
 

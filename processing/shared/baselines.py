@@ -35,6 +35,30 @@ class Baseline:
         document["value"] = float(self.value)
         write_json(os.path.join(folder, FILE), document)
 
+    def summary(self, script: str, unit: str = "rows") -> str:
+        """The job log line of a written baseline, e.g. 'wdbc: baseline validation:binary_classification_accuracy
+        0.625 (always 0 on validation, 56 rows)'; `unit` names what records counts."""
+        where = f"on {self.split}, {self.records} {unit}"
+        return f"{script}: baseline {self.metric} {self.value:.6g} ({self.model} {where})"
+
+
+def check_metric(parser, metric: str | None, supported: Sequence[str], splits: Sequence[str], where: str = ""):
+    """Exits through parser.error (usage, `PROG: error: ...`, exit code 2) unless metric, a script's --baseline
+    argument, is None or one of supported. The message names the metric, why it is refused, and the supported ones.
+    splits: those the script writes (a metric of another split is refused for that reason); where: what the
+    supported ones depend on, e.g. ' with --target binary'.
+    """
+    if metric is None or metric in supported:
+        return
+    split, _, name = metric.partition(":")
+    if not split or not name:
+        reason = "not of the form CHANNEL:NAME"
+    elif split not in splits:
+        reason = f"the {split} split is not written (written: {', '.join(splits)})"
+    else:
+        reason = f"no baseline for this metric{where}"
+    parser.error(f"--baseline {metric}: {reason}; supported{where}: {', '.join(supported) or 'none'}")
+
 
 def split_of(metric: str) -> str:
     """The channel a metric is measured on: 'test:msd' -> 'test'."""
@@ -121,3 +145,21 @@ def _label_text(value) -> str:
         return str(value)
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+# The trivial model of each metric (by its name after the channel) that the built-in algorithms report on labels:
+# the best constant answer on the split, under the same definition of the metric.
+LABEL_METRICS = {
+    "accuracy": majority_accuracy,  # k-NN, BlazingText, Image Classification
+    "binary_classification_accuracy": majority_accuracy,  # Linear Learner, Factorization Machines
+    "binary_f_beta": always_positive_f1,  # Linear Learner (beta 1), positive = label 1
+    "merror": majority_error,  # XGBoost multiclass error rate
+    "mean_squared_error": mean_squared_error,  # Object2Vec
+    "mse": mean_squared_error,  # k-NN regressor, evaluate_regression's report
+}
+
+
+def of_labels(metric: str, labels) -> Baseline:
+    """The Baseline of metric (CHANNEL:NAME, NAME a key of LABEL_METRICS) on the labels of its split."""
+    value, model = LABEL_METRICS[metric.partition(":")[2]](labels)
+    return Baseline(metric, value, model, split_of(metric), len(labels))

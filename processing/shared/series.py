@@ -90,10 +90,3 @@ def naive_baseline(series: Sequence[np.ndarray], prediction_length: int, season:
     value, model = min(scores, key=lambda score: score[0])  # min keeps the first of equal scores: the last value
     points = sum(int(np.count_nonzero(~np.isnan(np.asarray(t[-prediction_length:], np.float64)))) for t in series)
     return Baseline(BASELINE_METRIC, value, model, "test", points)
-
-
-def baseline_summary(script: str, baseline: Baseline) -> str:
-    """The job log line of a written naive_baseline, e.g. 'chicago: baseline test:RMSE 4.2 (last value on test,
-    9000 forecast points)'."""
-    where = f"on {baseline.split}, {baseline.records} forecast points"
-    return f"{script}: baseline {baseline.metric} {baseline.value:.6g} ({baseline.model} {where})"

@@ -9,8 +9,8 @@ the same float32 ('0.5', '17.99', '1e-05'); integral values without a decimal po
 read '3', not '3.0'. Formatting is vectorized: each distinct value of a chunk of rows is formatted once.
 
 Baselines: given a `baseline` callback, write_shuffled_splits and write_shuffled_arrays also write
-OUTPUT_DIR/baseline/baseline.json (shared.baselines), with the splits, all or nothing; label_baseline gives the
-trivial model of a label metric on a split's labels.
+OUTPUT_DIR/baseline/baseline.json (shared.baselines), with the splits, all or nothing; split_label_baseline gives
+the callback for a label metric.
 """
 
 import argparse
@@ -29,16 +29,6 @@ from shared.outputs import staged_outputs
 SPLITS = ("train", "validation", "test")
 FORMATS = ("csv", "libsvm", "recordio")  # also the file extension
 CHUNK_ROWS = 2048  # rows formatted at once: bounds the memory of the text of MNIST-sized data
-# The trivial model of each metric (by its name after the channel) that the built-in algorithms report on labels:
-# the best constant answer on the split, under the same definition of the metric (see shared.baselines).
-LABEL_BASELINES = {
-    "accuracy": baselines.majority_accuracy,  # k-NN, BlazingText
-    "binary_classification_accuracy": baselines.majority_accuracy,  # Linear Learner, Factorization Machines
-    "binary_f_beta": baselines.always_positive_f1,  # Linear Learner (beta 1), positive = label 1
-    "merror": baselines.majority_error,  # XGBoost multiclass error rate
-    "mean_squared_error": baselines.mean_squared_error,  # Object2Vec
-    "mse": baselines.mean_squared_error,  # k-NN regressor, evaluate_regression's report
-}
 SplitBaseline = Callable[[Mapping[str, np.ndarray]], Baseline]
 
 
@@ -183,53 +173,14 @@ def write_shuffled_arrays(
     return write_shuffled_splits(output_dir, sizes, seed, write, baseline)
 
 
-def label_baseline(metric: str, labels: np.ndarray) -> Baseline:
-    """The Baseline of metric (CHANNEL:NAME, NAME a key of LABEL_BASELINES) on labels, the labels of its split."""
-    split, name = baselines.split_of(metric), metric.partition(":")[2]
-    value, model = LABEL_BASELINES[name](labels)
-    return Baseline(metric, value, model, split, len(labels))
-
-
-def check_baseline_metric(
-    parser: argparse.ArgumentParser,
-    metric: str | None,
-    supported: Sequence[str],
-    splits: Sequence[str],
-    where: str = "",
-) -> None:
-    """Exits through parser.error (usage, `PROG: error: ...`, exit code 2) unless metric, a script's --baseline
-    argument, is None or one of supported. The message names the metric, why it is refused, and the supported ones.
-    splits: those the script writes (a metric of another split is refused for that reason); where: what the
-    supported ones depend on, e.g. ' with --target binary'.
-    """
-    if metric is None or metric in supported:
-        return
-    split, _, name = metric.partition(":")
-    if not split or not name:
-        reason = "not of the form CHANNEL:NAME"
-    elif split not in splits:
-        reason = f"the {split} split is not written (written: {', '.join(splits)})"
-    else:
-        reason = f"no baseline for this metric{where}"
-    parser.error(f"--baseline {metric}: {reason}; supported{where}: {', '.join(supported) or 'none'}")
-
-
-def baseline_summary(script: str, baseline: Baseline) -> str:
-    """The job log line of a written baseline, e.g. 'wdbc: baseline validation:binary_classification_accuracy
-    0.625 (always 0 on validation, 56 rows)'.
-    """
-    where = f"on {baseline.split}, {baseline.records} rows"
-    return f"{script}: baseline {baseline.metric} {baseline.value:.6g} ({baseline.model} {where})"
-
-
 def split_label_baseline(metric: str | None, labels: np.ndarray) -> SplitBaseline | None:
-    """The baseline callback of write_shuffled_*: label_baseline of metric on the labels of the rows of its split,
-    labels holding one label per row before the shuffle. metric None gives None: no baseline.
+    """The baseline callback of write_shuffled_*: shared.baselines.of_labels of metric on the labels of the rows of
+    its split, labels holding one label per row before the shuffle. metric None gives None: no baseline.
     """
     if metric is None:
         return None
     split = baselines.split_of(metric)
-    return lambda indices: label_baseline(metric, labels[indices[split]])
+    return lambda indices: baselines.of_labels(metric, labels[indices[split]])
 
 
 def write_split(folder: str, split: str, fmt: str, features: np.ndarray, labels: np.ndarray | None) -> str:

@@ -10,7 +10,7 @@ import abalone
 import numpy as np
 import pytest
 from processing_testlib import PROCESSING
-from shared import tabular
+from shared import baselines, tabular
 from shared.baselines import Baseline
 from shared.cli import run
 from shared.errors import InputError
@@ -244,22 +244,22 @@ def test_a_failing_baseline_leaves_no_split_either(tmp_path):
     ],
 )
 def test_label_baseline_gives_the_trivial_model_of_each_metric(metric, labels, value, model):
-    baseline = tabular.label_baseline(metric, np.array(labels))
+    baseline = baselines.of_labels(metric, np.array(labels))
     assert baseline == Baseline(metric, pytest.approx(value), model, metric.split(":")[0], len(labels))
 
 
 def test_check_baseline_metric_says_why_and_what_is_supported(capsys):
     parser = argparse.ArgumentParser(prog="demo")
     supported = ("test:accuracy",)
-    tabular.check_baseline_metric(parser, None, supported, ("train", "test"))
-    tabular.check_baseline_metric(parser, "test:accuracy", supported, ("train", "test"))
+    baselines.check_metric(parser, None, supported, ("train", "test"))
+    baselines.check_metric(parser, "test:accuracy", supported, ("train", "test"))
     for metric, reason in (
         ("validation:accuracy", "the validation split is not written (written: train, test)"),
         ("test:f1", "no baseline for this metric"),
         ("accuracy", "not of the form CHANNEL:NAME"),
     ):
         with pytest.raises(SystemExit) as exit_info:
-            tabular.check_baseline_metric(parser, metric, supported, ("train", "test"))
+            baselines.check_metric(parser, metric, supported, ("train", "test"))
         assert exit_info.value.code == 2
         error = capsys.readouterr().err
         assert f"demo: error: --baseline {metric}: {reason}; supported: test:accuracy\n" in error, error
