@@ -118,8 +118,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json, the trivial "
                         f"model's score of the algorithm's METRIC (supported: {supported})")  # fmt: skip
     args = parser.parse_args(argv)
-    if args.baseline is not None and args.baseline not in BASELINE_METRICS:
-        parser.error(f"--baseline: no baseline for metric {args.baseline!r} (supported: {supported})")
+    baselines.check_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
     return args
 
 

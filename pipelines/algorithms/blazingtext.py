@@ -1,6 +1,15 @@
 """BlazingText: word2vec (skipgram, cbow, batch_skipgram) and supervised text classification (fastText)."""
 
-from pipelines.algorithms.contract import Algorithm, ChannelSpec, Compute, Inference, MetricSpec, Range, dg
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    MetricSpec,
+    Range,
+    dg,
+)
 
 _PAGE = dg("blazingtext")
 _TUNING = dg("blazingtext-tuning")
@@ -14,7 +23,7 @@ BLAZINGTEXT = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/blazingtext.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),  # one GPU instance at most
+        gpu_families=GPU_FAMILIES,  # one GPU instance at most
         # cbow, skipgram and supervised: one CPU or one GPU instance; batch_skipgram: one or more CPU instances.
         multi_instance={"mode": ("batch_skipgram",)},
         default_instance="ml.c5.2xlarge",  # a C5 instance for data under 2 GB (DG blazingtext, instances)

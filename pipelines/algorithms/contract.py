@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 FULLY_REPLICATED = "FullyReplicated"
 SHARDED = "ShardedByS3Key"
 RECORDIO_PROTOBUF = "application/x-recordio-protobuf"
+# The GPU families the developer guide names for the built-in algorithms that train on GPUs ("P2, P3, G4dn and G5").
+GPU_FAMILIES = ("p2", "p3", "g4dn", "g5")
+# The request and response formats the record-based algorithms' models share (Linear Learner, k-NN, PCA, RCF, ...:
+# their *-in-formats pages): CSV, JSON or RecordIO-protobuf in; JSON, JSON Lines or RecordIO-protobuf out.
+RECORD_REQUESTS = ("text/csv", "application/json", RECORDIO_PROTOBUF)
+RECORD_RESPONSES = ("application/json", "application/jsonlines", RECORDIO_PROTOBUF)
 CHECKPOINTS_SOURCE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html"
 # Built-in algorithms on spot without checkpoints may take at most this long in all, capacity wait plus run time
 # (CHECKPOINTS_SOURCE: MaxWaitTimeInSeconds is limited to 3600 seconds for them).

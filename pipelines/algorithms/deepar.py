@@ -1,6 +1,16 @@
 """DeepAR: probabilistic forecasting of one-dimensional time series with a recurrent network."""
 
-from pipelines.algorithms.contract import Algorithm, ChannelSpec, Compute, Inference, MetricSpec, Range, dg, example
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    MetricSpec,
+    Range,
+    dg,
+    example,
+)
 
 _PAGE = dg("deepar")
 _TUNING = dg("deepar-tuning")
@@ -16,7 +26,7 @@ DEEPAR = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/forecasting-deepar.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.c5.2xlarge",  # "start with ml.c4.2xlarge or ml.c4.4xlarge" (DG deepar, instances)
         source=_PAGE,

@@ -1,6 +1,7 @@
 """Factorization Machines: binary classification or regression on sparse, high-dimensional data."""
 
 from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -23,7 +24,7 @@ FACTORIZATION_MACHINES = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/factorization-machines.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),  # GPU for dense data only; CPU recommended
+        gpu_families=GPU_FAMILIES,  # GPU for dense data only; CPU recommended
         multi_instance=True,
         default_instance="ml.c5.xlarge",
         source=_PAGE,

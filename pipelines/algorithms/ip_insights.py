@@ -1,6 +1,15 @@
 """IP Insights: embeddings of (entity, IPv4 address) pairs that score how usual a pair is."""
 
-from pipelines.algorithms.contract import Algorithm, ChannelSpec, Compute, Inference, MetricSpec, Range, dg
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    MetricSpec,
+    Range,
+    dg,
+)
 
 _PAGE = dg("ip-insights")
 _TUNING = dg("ip-insights-tuning")
@@ -12,7 +21,7 @@ IP_INSIGHTS = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/ipinsights.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),  # GPU recommended; CPU distributed training possible
+        gpu_families=GPU_FAMILIES,  # GPU recommended; CPU distributed training possible
         multi_instance=True,
         default_instance="ml.m5.xlarge",
         source=_PAGE,

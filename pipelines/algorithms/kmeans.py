@@ -1,6 +1,8 @@
 """K-Means: web-scale k-means clustering."""
 
 from pipelines.algorithms.contract import (
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -48,8 +50,8 @@ KMEANS = Algorithm(
         Range("mini_batch_size", "Integer", _TUNING, 3000, 15000),
     ),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF, "text/csv"),
+        RECORD_REQUESTS,
+        (*RECORD_RESPONSES, "text/csv"),
         dg("km-in-formats"),
     ),
 )

@@ -1,6 +1,9 @@
 """k-NN: k-nearest-neighbours classification or regression over an index of sampled training points."""
 
 from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -24,7 +27,7 @@ KNN = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/knn.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.m5.2xlarge",
         source=_PAGE,
@@ -46,8 +49,8 @@ KNN = Algorithm(
         Range("sample_size", "Integer", _TUNING, 256, 20000000),
     ),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        RECORD_REQUESTS,
+        RECORD_RESPONSES,
         dg("kNN-inference-formats"),
     ),
 )

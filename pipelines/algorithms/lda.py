@@ -1,6 +1,7 @@
 """LDA: latent Dirichlet allocation topic model."""
 
 from pipelines.algorithms.contract import (
+    RECORD_REQUESTS,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -41,7 +42,7 @@ LDA = Algorithm(
         Range("num_topics", "Integer", _TUNING, 1, 150),
     ),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
+        RECORD_REQUESTS,
         ("application/json", RECORDIO_PROTOBUF),
         _PAGE,
         gpu=False,

@@ -2,6 +2,9 @@
 
 from pipelines.algorithms.contract import (
     FULLY_REPLICATED,
+    GPU_FAMILIES,
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -46,7 +49,7 @@ LINEAR_LEARNER = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/linear-learner.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.m5.xlarge",
         source=_PAGE,
@@ -71,8 +74,8 @@ LINEAR_LEARNER = Algorithm(
         Range("positive_example_weight_mult", "Continuous", _TUNING, 1e-5, 1e5),
     ),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        RECORD_REQUESTS,
+        RECORD_RESPONSES,
         dg("LL-in-formats"),
     ),
 )

@@ -2,6 +2,9 @@
 
 from pipelines.algorithms.contract import (
     FULLY_REPLICATED,
+    GPU_FAMILIES,
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -23,7 +26,7 @@ NTM = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/ntm.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.m5.xlarge",
         source=_PAGE,
@@ -63,8 +66,8 @@ NTM = Algorithm(
         Range("weight_decay", "Continuous", _TUNING, 0, 1),
     ),
     inference=Inference(
-        ("text/csv", "application/json", "application/jsonlines", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        (*RECORD_REQUESTS, "application/jsonlines"),
+        RECORD_RESPONSES,
         dg("ntm-in-formats"),
     ),
 )

@@ -1,6 +1,14 @@
 """Object2Vec: embeddings of pairs of objects (here: user and movie ids) trained on a label per pair."""
 
-from pipelines.algorithms.contract import Algorithm, ChannelSpec, Compute, Inference, MetricSpec, dg
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    MetricSpec,
+    dg,
+)
 
 _PAGE = dg("object2vec")
 _TUNING = dg("object2vec-tuning")
@@ -24,7 +32,7 @@ OBJECT2VEC = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/object2vec.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=False,  # a single machine (multi-GPU allowed)
         default_instance="ml.m5.2xlarge",  # "start with ml.m5.2xlarge" for CPU (DG object2vec, instances)
         source=_PAGE,

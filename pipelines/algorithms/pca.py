@@ -1,6 +1,16 @@
 """PCA: principal components of the training data. It emits no metric (no tuning page in the developer guide)."""
 
-from pipelines.algorithms.contract import RECORDIO_PROTOBUF, Algorithm, ChannelSpec, Compute, Inference, dg
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
+    RECORDIO_PROTOBUF,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    dg,
+)
 
 _PAGE = dg("pca")
 _FORMATS = (RECORDIO_PROTOBUF, "text/csv")
@@ -12,7 +22,7 @@ PCA = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/pca.json",
     compute=Compute(
         cpu=True,
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.m5.xlarge",
         source=_PAGE,
@@ -27,8 +37,8 @@ PCA = Algorithm(
     spellings={"algorithm_mode": ("regular", "randomized"), "subtract_mean": ("true", "false")},
     spellings_source=dg("PCA-reference"),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        RECORD_REQUESTS,
+        RECORD_RESPONSES,
         dg("PCA-in-formats"),
     ),
 )

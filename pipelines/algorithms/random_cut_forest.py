@@ -2,6 +2,8 @@
 
 from pipelines.algorithms.contract import (
     FULLY_REPLICATED,
+    RECORD_REQUESTS,
+    RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
     SHARDED,
     Algorithm,
@@ -54,8 +56,8 @@ RANDOM_CUT_FOREST = Algorithm(
         Range("num_trees", "Integer", _TUNING, 50, 1000),
     ),
     inference=Inference(
-        ("text/csv", "application/json", RECORDIO_PROTOBUF),
-        ("application/json", "application/jsonlines", RECORDIO_PROTOBUF),
+        RECORD_REQUESTS,
+        RECORD_RESPONSES,
         dg("rcf-in-formats"),
         gpu=False,
     ),

@@ -1,6 +1,7 @@
 """Seq2Seq: sequence-to-sequence translation (MXNet Sockeye) on integer token ids."""
 
 from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -24,7 +25,7 @@ SEQ2SEQ = Algorithm(
     image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/seq2seq.json",
     compute=Compute(
         cpu=False,  # GPU only, one machine (several GPUs allowed)
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=False,
         default_instance="ml.g4dn.xlarge",
         source=_PAGE,

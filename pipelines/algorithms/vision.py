@@ -6,6 +6,7 @@ model-managed-spot-training); they read images in File mode next to list or anno
 
 from pipelines.algorithms.contract import (
     CHECKPOINTS_SOURCE,
+    GPU_FAMILIES,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -16,7 +17,6 @@ from pipelines.algorithms.contract import (
     dg,
 )
 
-GPU_FAMILIES = ("p2", "p3", "g4dn", "g5")
 IMAGES = ("image/jpeg", "image/png", "application/x-image")
 _RECORDIO = "application/x-recordio"
 _MODEL = "application/x-sagemaker-model"  # the incremental-training channel

@@ -1,6 +1,15 @@
 """XGBoost (version 3.2-0), the open-source algorithm as a built-in container."""
 
-from pipelines.algorithms.contract import Algorithm, ChannelSpec, Compute, Inference, MetricSpec, Range, dg
+from pipelines.algorithms.contract import (
+    GPU_FAMILIES,
+    Algorithm,
+    ChannelSpec,
+    Compute,
+    Inference,
+    MetricSpec,
+    Range,
+    dg,
+)
 
 _TUNING = dg("xgboost-tuning")
 _FORMATS = ("text/libsvm", "text/csv", "application/x-parquet")
@@ -18,7 +27,7 @@ XGBOOST = Algorithm(
     compute=Compute(
         cpu=True,
         # 1.2-1 and later train on one GPU instance (P2, P3, G4dn, G5); CPU training is distributed.
-        gpu_families=("p2", "p3", "g4dn", "g5"),
+        gpu_families=GPU_FAMILIES,
         multi_instance=True,
         default_instance="ml.m5.xlarge",  # memory-bound: M5 rather than C5 (DG xgboost, EC2 recommendation)
         source=dg("xgboost"),

@@ -395,12 +395,21 @@ def test_without_baseline_no_baseline_folder(archive, output, capsys):
     assert capsys.readouterr().out.endswith("wrote train 6 (2 per class, seed 0), validation 9\n")
 
 
-@pytest.mark.parametrize("metric", ["validation:mIOU", "train:accuracy", "accuracy", "validation:top_k_accuracy"])
-def test_baseline_of_another_metric_is_a_usage_error(archive, output, capsys, metric):
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("validation:mIOU", "no baseline for this metric"),
+        ("train:accuracy", "no baseline for this metric"),
+        ("test:accuracy", "the test split is not written (written: train, validation)"),
+        ("accuracy", "not of the form CHANNEL:NAME"),
+        ("validation:top_k_accuracy", "no baseline for this metric"),
+    ],
+)
+def test_baseline_of_another_metric_is_a_usage_error(archive, output, capsys, metric, reason):
     with pytest.raises(SystemExit) as exit_info:
         run_caltech(archive, output, "--train-per-class", 2, "--baseline", metric)
     assert exit_info.value.code == 2
-    assert f"--baseline: no baseline for metric {metric!r} (supported: validation:accuracy)" in capsys.readouterr().err
+    assert f"--baseline {metric}: {reason}; supported: validation:accuracy" in capsys.readouterr().err
     assert files_under(output) == []
 
 
@@ -420,4 +429,4 @@ def test_baseline_through_the_dispatcher(tmp_path, archive):
     assert read_baseline(out)["value"] == 0.5
     result = run_processing("caltech256", *args[:-1], "test:accuracy")
     assert result.returncode == 2
-    assert "caltech256: error: --baseline: no baseline for metric 'test:accuracy'" in result.stderr
+    assert "caltech256: error: --baseline test:accuracy: the test split is not written" in result.stderr

@@ -535,12 +535,21 @@ def test_without_baseline_no_baseline_folder(tmp_path, output, capsys):
     assert capsys.readouterr().out.endswith("skipped 1 of the 6 files in JPEGImages/\n")
 
 
-@pytest.mark.parametrize("metric", ["validation:pixel_accuracy", "train:mIOU", "validation:miou", "mIOU"])
-def test_baseline_of_another_metric_is_a_usage_error(tmp_path, output, capsys, metric):
+@pytest.mark.parametrize(
+    ("metric", "reason"),
+    [
+        ("validation:pixel_accuracy", "no baseline for this metric"),
+        ("train:mIOU", "no baseline for this metric"),
+        ("validation:miou", "no baseline for this metric"),
+        ("test:mIOU", "the test split is not written (written: train, validation)"),
+        ("mIOU", "not of the form CHANNEL:NAME"),
+    ],
+)
+def test_baseline_of_another_metric_is_a_usage_error(tmp_path, output, capsys, metric, reason):
     with pytest.raises(SystemExit) as exit_info:
         run_voc(fastai_archive(tmp_path), output, "--baseline", metric)
     assert exit_info.value.code == 2
-    assert f"--baseline: no baseline for metric {metric!r} (supported: validation:mIOU)" in capsys.readouterr().err
+    assert f"--baseline {metric}: {reason}; supported: validation:mIOU" in capsys.readouterr().err
     assert files_under(output) == []
 
 
@@ -558,4 +567,4 @@ def test_baseline_through_the_dispatcher(tmp_path, output):
     assert read_json(output / "baseline" / "baseline.json")["records"] == 2
     result = run_processing("voc_segmentation", "--input", source, "--output-dir", tmp_path / "x", "--baseline", "x")
     assert result.returncode == 2
-    assert "voc_segmentation: error: --baseline: no baseline for metric 'x'" in result.stderr
+    assert "voc_segmentation: error: --baseline x: not of the form CHANNEL:NAME" in result.stderr
