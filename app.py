@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The CDK app: the foundation stack and one stack per selected pipeline, all for one pinned region."""
 
+import sys
+
 from aws_cdk import App, Environment, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
@@ -9,8 +11,10 @@ from infra.endpoint_stack import EndpointStack, example_content_type
 from infra.foundation import FoundationStack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
-from infra.settings import KEYS, Settings
-from pipelines.compiler import compile_pipeline
+from infra.settings import KEYS, Settings, SettingsError
+from pipelines.compiler import DefinitionError, compile_pipeline
+from pipelines.context import ImageUnavailableError
+from pipelines.contract_check import ContractError
 from pipelines.registry import USE_CASES
 
 
@@ -64,7 +68,21 @@ def add_endpoints(app: App, settings: Settings, compiled: list, foundation: Foun
         )
 
 
-if __name__ == "__main__":
+# Errors in the settings or the definitions: their messages say what to fix (one line per contract violation), so
+# the synth ends with them rather than with a traceback.
+REPORTED = (SettingsError, DefinitionError, ContractError, ImageUnavailableError)
+
+
+def main() -> int:
     cdk_app = App()
-    build(cdk_app)
+    try:
+        build(cdk_app)
+    except REPORTED as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     cdk_app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
