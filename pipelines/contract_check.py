@@ -149,13 +149,13 @@ class _Checker:
         if image != self.image_of(algorithm):
             self._fail(step, "image", f"{image} is not {algorithm.label}'s image", algorithm.image_source)
         resources = job["ResourceConfig"]
-        self._instances(step, algorithm, resources)
+        self._instances(step, algorithm, resources, hyperparameters)
         channels = {channel["ChannelName"]: channel for channel in job.get("InputDataConfig", [])}
         self._channels(step, algorithm, channels, hyperparameters, resources["InstanceCount"])
         self._hyperparameters(step, algorithm, hyperparameters, set(tuned))
         self._spot(step, algorithm, job)
 
-    def _instances(self, step: str, algorithm: Algorithm, resources: Mapping) -> None:
+    def _instances(self, step: str, algorithm: Algorithm, resources: Mapping, hyperparameters: Mapping) -> None:
         families = algorithm.instance_families()
         outside = [t for t in self._choices(step, resources["InstanceType"]) if instances.family(t) not in families]
         if outside:
@@ -163,7 +163,7 @@ class _Checker:
             self._fail(step, "instances", message, algorithm.compute.source)
         count = resources["InstanceCount"]
         multi = algorithm.compute.multi_instance
-        if count != 1 and multi is not True:
+        if count != 1 and not (multi is True or (multi and holds(multi, hyperparameters))):
             message = f"{algorithm.name} trains on one instance only; InstanceCount is {count}"
             self._fail(step, "single instance", message, algorithm.compute.source)
 

@@ -112,6 +112,15 @@ def test_several_instances_for_a_single_instance_algorithm_fires(compiled, image
     only(violations(image_of), rf"single instance: Object2Vec trains on one instance only.*{DG}object2vec")
 
 
+def test_several_instances_are_allowed_in_the_mode_that_distributes(compiled, image_of):
+    document, violations = broken(compiled, "text8-word2vec")  # skipgram: one instance; batch_skipgram: several
+    train = step(document, "Train")["Arguments"]
+    train["ResourceConfig"]["InstanceCount"] = 2
+    only(violations(image_of), r"single instance: BlazingText trains on one instance only; InstanceCount is 2")
+    train["HyperParameters"]["mode"] = "batch_skipgram"
+    assert violations(image_of) == []
+
+
 def test_a_channel_the_algorithm_does_not_read_in_its_mode_fires(compiled, image_of):
     document, violations = broken(compiled, "text8-word2vec")  # word2vec: the train channel only
     channels = step(document, "Train")["Arguments"]["InputDataConfig"]
