@@ -234,9 +234,6 @@ class _Checker:
         objective = config["HyperParameterTuningJobObjective"]
         statics = definition.get("StaticHyperParameters", {})
         self._metric(step, algorithm, objective["MetricName"], statics, definition, objective["Type"] == "Maximize")
-        spec = _known_metric(algorithm, objective["MetricName"])
-        if spec and not spec.objective:
-            self._fail(step, "tuning", f"{spec.name} is not a tuning objective", spec.source)
         for kind, ranges in config.get("ParameterRanges", {}).items():
             for tuned in ranges:
                 self._range(step, algorithm, kind.removesuffix("ParameterRanges"), tuned)

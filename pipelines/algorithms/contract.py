@@ -58,14 +58,14 @@ class ChannelSpec:
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A metric the algorithm emits, as it names it in FinalMetricDataList and as a tuning objective."""
+    """A metric the algorithm emits, as it names it in FinalMetricDataList and as a tuning objective (the
+    developer guide's tuning pages list exactly the metrics that may be objectives; only those are recorded)."""
 
     name: str  # e.g. "test:msd"
     maximize: bool
     scale: str  # its unit and range, in words
     source: str
     when: Condition = field(default_factory=dict)  # emitted only with these hyperparameter values
-    objective: bool = True  # a valid tuning objective
 
     @property
     def channel(self) -> str:

@@ -191,6 +191,13 @@ def test_tuning_a_hyperparameter_the_guide_does_not_list_fires(compiled, image_o
     only(violations(image_of), r"step Tune: tuning: likelihood is not tunable \(tunable: mini_batch_size, ")
 
 
+def test_a_range_of_another_kind_than_the_guides_fires(compiled, image_of):
+    document, violations = broken(compiled, "mnist-xgboost")
+    ranges = step(document, "Tune")["Arguments"]["HyperParameterTuningJobConfig"]["ParameterRanges"]
+    ranges["IntegerParameterRanges"].append({"Name": "eta", "MinValue": "0", "MaxValue": "1", "ScalingType": "Auto"})
+    only(violations(image_of), r"step Tune: tuning: eta is tuned as Integer, not Continuous \[.*xgboost-tuning")
+
+
 def test_a_categorical_value_outside_the_guides_fires(compiled, image_of):
     document, violations = broken(compiled, "dbpedia-blazingtext")
     ranges = step(document, "Tune")["Arguments"]["HyperParameterTuningJobConfig"]["ParameterRanges"]
