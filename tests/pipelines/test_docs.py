@@ -161,6 +161,26 @@ def test_channels_and_gate_of_abalone(generated, abalone):
     assert "CheckMSE: passes to RegisterModel; fails to QualityGateFailed." in page
 
 
+def test_every_page_shows_the_trivial_baseline_next_to_the_threshold(generated, compiled):
+    for pipeline in compiled.values():
+        baseline = pipeline.use_case.baseline
+        value = "not known offline" if baseline.value is None else f"{baseline.value:g}"
+        page = generated[docs.page_name(pipeline)]
+        line = f"Trivial baseline on the default data: **{value}** ({baseline.model}); default threshold "
+        assert f"{line}{pipeline.use_case.metric_threshold:g}. How it was computed: {baseline.source}." in page
+        assert ("requires beating the baseline as computed on each run" in page) == baseline.at_run_time
+
+
+def test_abalone_gate_also_compares_with_the_mean_predictor(generated):
+    row = "| CheckMSE | Evaluate EvaluationReport regression_metrics.mse.value | < | Evaluate EvaluationReport baseline.value |"
+    assert row in generated["abalone-xgboost.md"]
+
+
+def test_instance_type_parameters_say_what_their_storage_means(generated):
+    page = generated["caltech256-image-classification.md"]
+    assert "| `TrainingInstanceType` | String | `ml.g4dn.xlarge` | 14 types of g4dn, g5 (local NVMe storage, " in page
+
+
 def test_a_tuning_gate_names_the_objective_metric(generated):
     assert "| CheckMError | Tune best objective (validation:merror) | <= |" in generated["mnist-xgboost.md"]
 
