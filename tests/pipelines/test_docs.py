@@ -172,7 +172,10 @@ def test_every_page_shows_the_trivial_baseline_next_to_the_threshold(generated, 
 
 
 def test_abalone_gate_also_compares_with_the_mean_predictor(generated):
-    row = "| CheckMSE | Evaluate EvaluationReport regression_metrics.mse.value | < | Evaluate EvaluationReport baseline.value |"
+    row = (
+        "| CheckMSE | Evaluate EvaluationReport regression_metrics.mse.value | < "
+        "| Evaluate EvaluationReport baseline.value |"
+    )
     assert row in generated["abalone-xgboost.md"]
 
 
