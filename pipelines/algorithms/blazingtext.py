@@ -20,7 +20,6 @@ _BOOLEAN = ("True", "False")  # "Valid values: (Boolean) True or False" (DG blaz
 BLAZINGTEXT = Algorithm(
     name="BlazingText",
     framework="blazingtext",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/blazingtext.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,  # one GPU instance at most

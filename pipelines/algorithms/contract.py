@@ -25,6 +25,9 @@ GPU_FAMILIES = ("p2", "p3", "g4dn", "g5")
 # their *-in-formats pages): CSV, JSON or RecordIO-protobuf in; JSON, JSON Lines or RecordIO-protobuf out.
 RECORD_REQUESTS = ("text/csv", "application/json", RECORDIO_PROTOBUF)
 RECORD_RESPONSES = ("application/json", "application/jsonlines", RECORDIO_PROTOBUF)
+# The record layouts of RecordIO-protobuf training data (DG cdf-training; the SDK v2 writer the notebooks use).
+LABELLED_RECORDS = 'RecordIO-protobuf: features["values"] float32 tensor, label["values"] float32'
+UNLABELLED_RECORDS = 'RecordIO-protobuf: features["values"] float32 tensor, no label'
 CHECKPOINTS_SOURCE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html"
 # Built-in algorithms on spot without checkpoints may take at most this long in all, capacity wait plus run time
 # (CHECKPOINTS_SOURCE: MaxWaitTimeInSeconds is limited to 3600 seconds for them).
@@ -114,7 +117,6 @@ class Inference:
 class Algorithm:
     name: str
     framework: str  # the SDK's image_uris key
-    image_source: str
     compute: Compute
     channels: tuple[ChannelSpec, ...]
     metrics: tuple[MetricSpec, ...]
@@ -129,6 +131,11 @@ class Algorithm:
     spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     spellings_source: str = ""
     tunable: tuple[Range, ...] = ()
+
+    @property
+    def image_source(self) -> str:
+        """Where the SDK's image_uris finds the algorithm's image URIs per region and version."""
+        return f"aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/{self.framework}.json"
 
     @property
     def label(self) -> str:

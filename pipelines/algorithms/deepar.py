@@ -23,7 +23,6 @@ _LAYOUT = 'JSON Lines {"start": "YYYY-MM-DD HH:MM:SS", "target": [numbers]}, fil
 DEEPAR = Algorithm(
     name="DeepAR",
     framework="forecasting-deepar",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/forecasting-deepar.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,

@@ -2,6 +2,7 @@
 
 from pipelines.algorithms.contract import (
     GPU_FAMILIES,
+    LABELLED_RECORDS,
     RECORDIO_PROTOBUF,
     Algorithm,
     ChannelSpec,
@@ -15,13 +16,11 @@ from pipelines.algorithms.contract import (
 _PAGE = dg("fact-machines")
 _TUNING = dg("fm-tuning")
 # Training reads RecordIO-protobuf with Float32 tensors only, no CSV (DG fact-machines, input/output interface).
-_LAYOUT = 'RecordIO-protobuf: features["values"] float32 tensor, label["values"] float32'
 _BINARY = {"predictor_type": ("binary_classifier",)}
 
 FACTORIZATION_MACHINES = Algorithm(
     name="Factorization Machines",
     framework="factorization-machines",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/factorization-machines.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,  # GPU for dense data only; CPU recommended
@@ -30,8 +29,8 @@ FACTORIZATION_MACHINES = Algorithm(
         source=_PAGE,
     ),
     channels=(
-        ChannelSpec("train", (RECORDIO_PROTOBUF,), _PAGE, required=True, layout=_LAYOUT),
-        ChannelSpec("test", (RECORDIO_PROTOBUF,), _PAGE, layout=_LAYOUT),
+        ChannelSpec("train", (RECORDIO_PROTOBUF,), _PAGE, required=True, layout=LABELLED_RECORDS),
+        ChannelSpec("test", (RECORDIO_PROTOBUF,), _PAGE, layout=LABELLED_RECORDS),
     ),
     metrics=(
         # Binary: accuracy and F1 with the score thresholded at 0.5 (DG fact-machines, "test" channel).

@@ -18,7 +18,6 @@ _LAYOUT = "CSV without header: entity id, IPv4 address in dotted-decimal"
 IP_INSIGHTS = Algorithm(
     name="IP Insights",
     framework="ipinsights",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/ipinsights.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,  # GPU recommended; CPU distributed training possible

@@ -4,6 +4,7 @@ from pipelines.algorithms.contract import (
     RECORD_REQUESTS,
     RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
+    UNLABELLED_RECORDS,
     Algorithm,
     ChannelSpec,
     Compute,
@@ -16,12 +17,10 @@ from pipelines.algorithms.contract import (
 _PAGE = dg("k-means")
 _TUNING = dg("k-means-tuning")
 _FORMATS = (RECORDIO_PROTOBUF, "text/csv", "text/csv;label_size=0")
-_LAYOUT = 'RecordIO-protobuf: features["values"] float32 tensor, no label'
 
 KMEANS = Algorithm(
     name="K-Means",
     framework="kmeans",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/kmeans.json",
     compute=Compute(
         cpu=True,
         # GPUs only with one GPU device per instance; CPU is recommended, so the choices offer CPU types only.
@@ -32,8 +31,8 @@ KMEANS = Algorithm(
     ),
     channels=(
         # ShardedByS3Key is recommended for train and FullyReplicated for test; both are accepted.
-        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=_LAYOUT),
-        ChannelSpec("test", _FORMATS, _PAGE, layout=_LAYOUT),
+        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=UNLABELLED_RECORDS),
+        ChannelSpec("test", _FORMATS, _PAGE, layout=UNLABELLED_RECORDS),
     ),
     metrics=(
         MetricSpec("test:msd", False, "mean squared distance of a test record to its closest center", _TUNING),

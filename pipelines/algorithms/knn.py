@@ -2,6 +2,7 @@
 
 from pipelines.algorithms.contract import (
     GPU_FAMILIES,
+    LABELLED_RECORDS,
     RECORD_REQUESTS,
     RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
@@ -19,12 +20,10 @@ _TUNING = dg("kNN-tuning")
 # CSV: the first label_size columns are the label (text/csv;label_size=1); RecordIO-protobuf: float32 features
 # and label (DG k-nearest-neighbors, input/output interface).
 _FORMATS = (RECORDIO_PROTOBUF, "text/csv", "text/csv;label_size=1")
-_LAYOUT = 'RecordIO-protobuf: features["values"] float32 tensor, label["values"] float32'
 
 KNN = Algorithm(
     name="k-NN",
     framework="knn",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/knn.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,
@@ -33,8 +32,8 @@ KNN = Algorithm(
         source=_PAGE,
     ),
     channels=(
-        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=_LAYOUT),
-        ChannelSpec("test", _FORMATS, _PAGE, layout=_LAYOUT),
+        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=LABELLED_RECORDS),
+        ChannelSpec("test", _FORMATS, _PAGE, layout=LABELLED_RECORDS),
     ),
     metrics=(
         MetricSpec("test:accuracy", True, "fraction correct, 0-1", _TUNING, when={"predictor_type": ("classifier",)}),

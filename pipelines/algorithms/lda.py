@@ -19,7 +19,6 @@ _LAYOUT = 'RecordIO-protobuf: features["values"] float32 word counts (dense or s
 LDA = Algorithm(
     name="LDA",
     framework="lda",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/lda.json",
     compute=Compute(
         cpu=True,
         gpu_families=(),  # single-instance CPU training only (DG lda)

@@ -46,7 +46,6 @@ def _metrics(channel: str) -> tuple[MetricSpec, ...]:
 LINEAR_LEARNER = Algorithm(
     name="Linear Learner",
     framework="linear-learner",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/linear-learner.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,

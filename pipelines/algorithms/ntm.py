@@ -23,7 +23,6 @@ _LAYOUT = 'RecordIO-protobuf: features["values"] float32 word counts (dense or s
 NTM = Algorithm(
     name="NTM",
     framework="ntm",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/ntm.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,

@@ -29,7 +29,6 @@ def _metrics(channel: str) -> tuple[MetricSpec, ...]:
 OBJECT2VEC = Algorithm(
     name="Object2Vec",
     framework="object2vec",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/object2vec.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,

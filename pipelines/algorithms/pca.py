@@ -5,6 +5,7 @@ from pipelines.algorithms.contract import (
     RECORD_REQUESTS,
     RECORD_RESPONSES,
     RECORDIO_PROTOBUF,
+    UNLABELLED_RECORDS,
     Algorithm,
     ChannelSpec,
     Compute,
@@ -14,12 +15,10 @@ from pipelines.algorithms.contract import (
 
 _PAGE = dg("pca")
 _FORMATS = (RECORDIO_PROTOBUF, "text/csv")
-_LAYOUT = 'RecordIO-protobuf: features["values"] float32 tensor, no label'
 
 PCA = Algorithm(
     name="PCA",
     framework="pca",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/pca.json",
     compute=Compute(
         cpu=True,
         gpu_families=GPU_FAMILIES,
@@ -28,8 +27,8 @@ PCA = Algorithm(
         source=_PAGE,
     ),
     channels=(
-        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=_LAYOUT),
-        ChannelSpec("test", _FORMATS, _PAGE, layout=_LAYOUT),
+        ChannelSpec("train", _FORMATS, _PAGE, required=True, layout=UNLABELLED_RECORDS),
+        ChannelSpec("test", _FORMATS, _PAGE, layout=UNLABELLED_RECORDS),
     ),
     metrics=(),
     required=("feature_dim", "mini_batch_size", "num_components"),

@@ -21,7 +21,6 @@ _TUNING = dg("random-cut-forest-tuning")
 RANDOM_CUT_FOREST = Algorithm(
     name="Random Cut Forest",
     framework="randomcutforest",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/randomcutforest.json",
     compute=Compute(
         cpu=True,
         gpu_families=(),  # "RCF does not take advantage of GPUs" (DG randomcutforest, instances)

@@ -22,7 +22,6 @@ _RECORDS = 'RecordIO-protobuf, one record per pair: features["source"], features
 SEQ2SEQ = Algorithm(
     name="Seq2Seq",
     framework="seq2seq",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/seq2seq.json",
     compute=Compute(
         cpu=False,  # GPU only, one machine (several GPUs allowed)
         gpu_families=GPU_FAMILIES,

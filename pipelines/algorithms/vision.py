@@ -38,7 +38,6 @@ def _gpu(page: str, multi_instance: bool) -> Compute:
 IMAGE_CLASSIFICATION = Algorithm(
     name="Image Classification",
     framework="image-classification",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/image-classification.json",
     compute=_gpu(_IC, multi_instance=True),
     checkpoints=True,
     channels=(
@@ -71,7 +70,6 @@ IMAGE_CLASSIFICATION = Algorithm(
 OBJECT_DETECTION = Algorithm(
     name="Object Detection",
     framework="object-detection",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/object-detection.json",
     compute=_gpu(_OD, multi_instance=True),
     checkpoints=True,
     channels=(
@@ -107,7 +105,6 @@ _BOOLEAN = ("True", "False")
 SEMANTIC_SEGMENTATION = Algorithm(
     name="Semantic Segmentation",
     framework="semantic-segmentation",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/semantic-segmentation.json",
     compute=_gpu(_SS, multi_instance=False),  # GPU only, a single machine
     checkpoints=True,
     channels=(

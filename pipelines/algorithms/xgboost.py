@@ -23,7 +23,6 @@ XGBOOST = Algorithm(
     name="XGBoost",
     framework="xgboost",
     version="3.2-0",
-    image_source="aws/sagemaker-python-sdk:src/sagemaker/image_uri_config/xgboost.json",
     compute=Compute(
         cpu=True,
         # 1.2-1 and later train on one GPU instance (P2, P3, G4dn, G5); CPU training is distributed.
