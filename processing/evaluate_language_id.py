@@ -27,14 +27,13 @@ baseline's value).
 
 import argparse
 import dataclasses
-import json
 import os
 from collections.abc import Sequence
 
 from shared.baselines import Baseline, majority_accuracy
 from shared.cli import run
 from shared.errors import InputError
-from shared.inputs import list_input_files, read_text
+from shared.inputs import list_input_files, non_blank_lines, parse_json, read_text
 from shared.outputs import staged_outputs, write_json
 
 REPORT_FILE = "evaluation.json"
@@ -122,20 +121,14 @@ def read_predictions(files: Sequence[str]) -> list[tuple[str, int, str]]:
     for path in files:
         if not os.path.basename(path).endswith(TRANSFORM_SUFFIX):
             raise InputError(f"not a batch transform output (expected a NAME{TRANSFORM_SUFFIX} file)", file=path)
-        for number, line in enumerate(read_text(path).split("\n"), start=1):
-            if line.strip():
-                predictions.append((path, number, predicted_language(line, path, number)))
+        for number, line in non_blank_lines(path):
+            predictions.append((path, number, predicted_language(line, path, number)))
     return predictions
 
 
 def predicted_language(line: str, path: str, number: int) -> str:
     """The top label of one BlazingText answer, {"prob": [...], "label": ["__label__xx", ...]}, without its prefix."""
-    try:
-        answer = json.loads(line)
-    except ValueError as exc:  # json.JSONDecodeError
-        raise InputError(f"not JSON ({exc})", file=path, row=number) from None
-    except RecursionError:
-        raise InputError("not JSON (nested too deeply)", file=path, row=number) from None
+    answer = parse_json(line, path, number)
     labels = answer.get("label") if isinstance(answer, dict) else None
     if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
         shown = line if len(line) <= 80 else line[:77] + "..."

@@ -1,5 +1,6 @@
 """Finding a job's input files and reading their text and comma-separated rows."""
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -49,6 +50,23 @@ def read_text(path: str) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=path) from exc
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=path) from exc
+
+
+def non_blank_lines(path: str) -> list[tuple[int, str]]:
+    """(1-based line number, line) of every non-blank line of a text file: JSON Lines output of a batch transform
+    may leave blank lines between assembled batches."""
+    # not splitlines(): it also splits on form feeds and other separators, shifting the line numbers
+    return [(number, line) for number, line in enumerate(read_text(path).split("\n"), start=1) if line.strip()]
+
+
+def parse_json(line: str, path: str, number: int) -> object:
+    """One JSON value, or an InputError naming the file and line."""
+    try:
+        return json.loads(line)
+    except ValueError as exc:  # json.JSONDecodeError
+        raise InputError(f"not JSON ({exc})", file=path, row=number) from None
+    except RecursionError:
+        raise InputError("not JSON (nested too deeply)", file=path, row=number) from None
 
 
 def field_parser(

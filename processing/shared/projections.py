@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from shared.errors import InputError
-from shared.inputs import read_text
+from shared.inputs import non_blank_lines, parse_json
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -40,7 +40,7 @@ def read_projections(files: Sequence[str], float32: bool = False) -> Projections
     width = 0  # its length
     for path in files:
         start = len(rows)
-        for number, line in read_lines(path):
+        for number, line in non_blank_lines(path):
             for field, values in projections_of(line, path, number, float32):
                 if first is None:
                     first, width = (path, number), len(values)
@@ -54,20 +54,9 @@ def read_projections(files: Sequence[str], float32: bool = False) -> Projections
     return Projections(np.array(rows, dtype=np.float64), counts, first)
 
 
-def read_lines(path: str) -> list[tuple[int, str]]:
-    """(1-based line number, line) of the non-blank lines."""
-    # Not splitlines(): it also splits on form feeds etc., shifting line numbers.
-    return [(number, line) for number, line in enumerate(read_text(path).split("\n"), start=1) if line.strip()]
-
-
 def projections_of(line: str, path: str, number: int, float32: bool = False) -> list[tuple[str, list[float]]]:
     """(field name for messages, values) of each projection on one line, in either response layout."""
-    try:
-        record = json.loads(line)
-    except ValueError as exc:  # json.JSONDecodeError
-        raise InputError(f"not JSON ({exc})", file=path, row=number) from None
-    except RecursionError:
-        raise InputError("not JSON (nested too deeply)", file=path, row=number) from None
+    record = parse_json(line, path, number)
     if isinstance(record, dict) and "projection" in record:
         return [("projection", projection_values(record["projection"], "projection", path, number, float32))]
     if isinstance(record, dict) and "projections" in record:
