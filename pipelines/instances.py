@@ -39,7 +39,6 @@ _JOB_SHAPES = {
     "training": "TrainingInstanceType",
     "processing": "ProcessingInstanceType",
     "transform": "TransformInstanceType",
-    "hosting": "ProductionVariantInstanceType",
 }
 
 
@@ -63,7 +62,7 @@ def has_local_storage(instance_type: str) -> bool:
 
 @cache
 def offered(job: str) -> frozenset[str]:
-    """The instance types SageMaker accepts for a kind of job ('training', 'processing', 'transform', 'hosting')."""
+    """The instance types SageMaker accepts for a kind of job ('training', 'processing' or 'transform')."""
     from botocore.session import get_session
 
     model = get_session().get_service_model("sagemaker")

@@ -97,10 +97,6 @@ class Compute:
     default_instance: str  # the project's default training type: supported, and the cheapest that fits
     source: str
 
-    @property
-    def gpu_only(self) -> bool:
-        return not self.cpu
-
 
 @dataclass(frozen=True)
 class Inference:
@@ -152,10 +148,6 @@ class Algorithm:
 
     def range(self, name: str) -> Range | None:
         return next((spec for spec in self.tunable if spec.name == name), None)
-
-    @property
-    def single_instance(self) -> bool:
-        return self.compute.multi_instance is False
 
     def instance_families(self) -> tuple[str, ...]:
         from pipelines.instances import CPU_FAMILIES
