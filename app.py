@@ -12,6 +12,7 @@ from infra.foundation import FoundationStack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
 from infra.settings import KEYS, Settings, SettingsError
+from pipelines import naming
 from pipelines.compiler import DefinitionError, compile_pipeline
 from pipelines.context import ImageUnavailableError
 from pipelines.contract_check import ContractError
@@ -31,7 +32,7 @@ def build(app: App) -> FoundationStack:
     ]
     foundation = FoundationStack(
         app,
-        f"{settings.prefix}-foundation",
+        naming.foundation_stack(settings.prefix),
         prefix=settings.prefix,
         pipeline_names=[pipeline.name for pipeline in compiled],
         needs=RoleNeeds.of(compiled, settings.region, options),
@@ -57,7 +58,7 @@ def add_endpoints(app: App, settings: Settings, compiled: list, foundation: Foun
         pipeline = by_use_case[name]
         EndpointStack(
             app,
-            f"{pipeline.name}-endpoint",
+            naming.endpoint_stack(pipeline.name),
             pipeline_name=pipeline.name,
             settings=endpoint,
             foundation=foundation,  # the stack adds its dependency on the foundation itself

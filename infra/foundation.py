@@ -3,8 +3,6 @@ code, and the SageMaker execution role. Data survives `cdk destroy` (RETAIN)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -14,8 +12,9 @@ from constructs import Construct
 from infra.execution_role import ExecutionRole
 from infra.nag import acknowledge_policy_wildcards
 from infra.role_needs import RoleNeeds
+from pipelines import naming
 
-PROCESSING_DIR = Path(__file__).resolve().parent.parent / "processing"
+PROCESSING_DIR = naming.REPO_ROOT / "processing"
 # Caches and bytecode differ between machines and runs; the asset (and its hash) must not.
 PROCESSING_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.*"]
 

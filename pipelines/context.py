@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines import instances, placeholders
+from pipelines import instances, naming, placeholders
 from pipelines.options import BuildOptions
 from pipelines.sdk import ExecutionVariables, Join, PipelineSession, PipelineVariable, image_uris, pipeline_session
 
@@ -55,7 +55,7 @@ class PipelineContext:
 
     @property
     def pipeline_name(self) -> str:
-        return f"{self.prefix}-{self.use_case}"
+        return naming.pipeline_name(self.prefix, self.use_case)
 
     @property
     def model_package_group(self) -> str:

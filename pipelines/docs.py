@@ -15,15 +15,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import instances, prices
+from pipelines import instances, naming, prices
 from pipelines.compiler import CompiledPipeline, compile_pipeline
 from pipelines.registry import USE_CASES
 
-ROOT = Path(__file__).resolve().parent.parent
 # The app's defaults (cdk.json): the docs describe the pipelines as `make deploy` creates them out of the box.
-DEFAULT_REGION = "us-east-1"
-DEFAULT_PREFIX = "sm-algo"
-DOCS_DIR = ROOT / "docs" / "pipelines"
+DEFAULT_REGION = naming.DEFAULT_REGION
+DEFAULT_PREFIX = naming.DEFAULT_PREFIX
+DOCS_DIR = naming.REPO_ROOT / "docs" / "pipelines"
 INDEX = "README.md"
 REGENERATE = "make docs"
 GENERATED_NOTE = (

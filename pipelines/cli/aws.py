@@ -18,10 +18,11 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from pipelines import naming
 from pipelines.cli.errors import CliError, Failure, UsageError
 
-FALLBACK_REGION = "us-east-1"
-DEFAULT_PREFIX = "sm-algo"  # the app's default name prefix (cdk.json "prefix")
+FALLBACK_REGION = naming.DEFAULT_REGION
+DEFAULT_PREFIX = naming.DEFAULT_PREFIX
 MAX_RETRIES = 10  # botocore: retries after the first attempt (total_max_attempts 11)
 # Adaptive mode also rate-limits the client side once AWS starts throttling, so `watch` polling many steps or
 # `models` describing many packages slows down instead of failing.
@@ -54,9 +55,7 @@ def default_region() -> str:
     return boto3.session.Session().region_name or FALLBACK_REGION
 
 
-def pipeline_name(prefix: str, name: str) -> str:
-    """The deployed pipeline, its model package group and its stack are all named <prefix>-<use case>."""
-    return f"{prefix}-{name}"
+pipeline_name = naming.pipeline_name
 
 
 # arn:<partition>:sagemaker:<region>:<account>:<resource>

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import shlex
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # the repository root: cdk.json, node_modules
+from pipelines import naming
+
+ROOT = naming.REPO_ROOT  # cdk.json, node_modules
 CDK = "node_modules/.bin/cdk"  # the version pinned in package.json, relative to ROOT
 
 

@@ -7,6 +7,7 @@ import json
 import shlex
 from typing import Any
 
+from pipelines import naming
 from pipelines.cli import aws, catalog, cdk, models
 from pipelines.cli.errors import Failure
 from pipelines.cli.runtime import Runtime
@@ -52,7 +53,7 @@ def endpoint_deploy_command(args: argparse.Namespace, package: str, region: str)
         endpoint["instance_type"] = args.instance_type
     if args.instance_count is not None:
         endpoint["instance_count"] = args.instance_count
-    stack = f"{aws.pipeline_name(args.prefix, args.name)}-endpoint"
+    stack = naming.endpoint_stack(aws.pipeline_name(args.prefix, args.name))
     return [
         cdk.CDK, "deploy", stack, "--exclusively", "--require-approval", "never",
         "-c", f"endpoints={json.dumps({args.name: endpoint}, separators=(',', ':'))}",
