@@ -10,6 +10,7 @@ from functools import cached_property
 
 from pipelines import contract_check, instances, placeholders
 from pipelines.algorithms import Algorithm
+from pipelines.builder import PipelineBuilder
 from pipelines.context import PipelineContext
 from pipelines.options import BuildOptions
 from pipelines.parameters import DESCRIPTIONS, StandardParameters
@@ -82,17 +83,18 @@ def _walk(node) -> Iterator[tuple[str, object]]:
 def compile_pipeline(
     use_case: UseCase, region: str, prefix: str, options: BuildOptions = BuildOptions()
 ) -> CompiledPipeline:
-    params = StandardParameters.from_defaults(use_case.parameter_defaults(region, options))
+    params = StandardParameters.of(use_case, region, options)
     with quiet():
         ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name, options=options)
-        steps = use_case.build(ctx, params)
+        builder = PipelineBuilder(ctx, params)
+        use_case.build(builder)
         allow_instance_types(ctx, params.as_list())
         # No Experiments trial per execution: the SDK's default differs by region, and it would need the role to
         # create experiment entities; executions and lineage are tracked by Pipelines itself.
         pipeline = Pipeline(
             ctx.pipeline_name,
             parameters=[*params.as_list(), *(parameter for parameter, _ in ctx.extra_parameters.values())],
-            steps=steps,
+            steps=builder.steps,
             sagemaker_session=ctx.session,
             pipeline_experiment_config=None,
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
+from typing import TYPE_CHECKING
 
 from pipelines.algorithms import Algorithm
-from pipelines.context import PipelineContext
-from pipelines.options import BuildOptions
-from pipelines.parameters import ParameterDefaults, StandardParameters
+
+if TYPE_CHECKING:
+    from pipelines.builder import PipelineBuilder
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ class BaselineNote:
     value: float | None  # None: not known offline (real data that is not published with counts)
     model: str  # the trivial model, e.g. 'always "not 0"'
     source: str  # how the value was computed (published counts, the generator's output, the metric's definition)
+    _: KW_ONLY
     at_run_time: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UseCase:
     name: str  # kebab-case; the pipeline and model package group are named <prefix>-<name>
     title: str
@@ -79,8 +81,8 @@ class UseCase:
     dataset: PublicDataset | WebDataset | GeneratedDataset
     metric_threshold: float
     baseline: BaselineNote
-    build: Callable[[PipelineContext, StandardParameters], list]
-    processing_instance_type: str = "ml.m5.large"
+    build: Callable[[PipelineBuilder], None]  # adds the pipeline's steps to the builder
+    processing_instance_type: str = "ml.m5.large"  # the default of the ProcessingInstanceType parameter
     training_instance_type: str | None = None  # None: the first algorithm's default (its contract)
     trains: bool = True  # False: no training job (e.g. a pretrained model), so no training parameters
     max_tuning_jobs: int | None = None  # set for pipelines that tune: adds the tuning parameters
@@ -100,15 +102,3 @@ class UseCase:
         if not self.trains:
             return None
         return self.training_instance_type or self.algorithms[0].compute.default_instance
-
-    def parameter_defaults(self, region: str, options: BuildOptions = BuildOptions()) -> ParameterDefaults:
-        """The standard parameters' defaults, after the deployment's instance_families swap."""
-        training = self.default_training_instance_type()
-        return ParameterDefaults(
-            input_data_uri=self.dataset.uri(region),
-            metric_threshold=self.metric_threshold,
-            processing_instance_type=options.instance_type(self.processing_instance_type),
-            training_instance_type=training and options.instance_type(training),
-            training_instance_count=None if self.single_instance or not self.trains else 1,
-            max_tuning_jobs=self.max_tuning_jobs,
-        )

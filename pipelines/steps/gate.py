@@ -9,7 +9,7 @@ it at run time (processing/shared/baselines.py) and the gate's second condition 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from pipelines.sdk import (
     ConditionGreaterThan,
@@ -25,11 +25,12 @@ from pipelines.sdk import (
 
 BASELINE_OUTPUT = "baseline"  # the output folder of a step that writes baseline.json
 BASELINE_FILE = "baseline.json"
+BASELINE_PROPERTY_FILE = "Baseline"
 
 
 def baseline_file() -> PropertyFile:
     """The property file of baseline/baseline.json ({"metric", "value", "model", "split", "records"})."""
-    return PropertyFile(name="Baseline", output_name=BASELINE_OUTPUT, path=BASELINE_FILE)
+    return PropertyFile(name=BASELINE_PROPERTY_FILE, output_name=BASELINE_OUTPUT, path=BASELINE_FILE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Gate:
     metric_name: str  # as shown in the failure message, e.g. "validation:rmse" or "MSE"
     metric: object  # a pipeline value read at run time (JsonGet, a training metric, a tuning objective)
     threshold: object  # usually the MetricThreshold parameter
+    _: KW_ONLY
     higher_is_better: bool
     baseline: TrivialBaseline | None = None  # None: the metric's trivial score is a constant (e.g. AUC 0.5)
 
@@ -82,5 +84,5 @@ def fail_step(gate: Gate, name: str = "QualityGateFailed") -> FailStep:
     return FailStep(name, error_message=gate.failure_message())
 
 
-def gate_step(gate: Gate, on_pass: Sequence[object], name: str = "CheckQuality") -> ConditionStep:
+def gate_step(gate: Gate, on_pass: Sequence[object], *, name: str = "CheckQuality") -> ConditionStep:
     return ConditionStep(name, conditions=gate.conditions(), if_steps=list(on_pass), else_steps=[fail_step(gate)])

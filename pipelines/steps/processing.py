@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 from pipelines.context import PipelineContext
 from pipelines.sdk import (
-    Join,
     NetworkConfig,
     ProcessingInput,
     ProcessingOutput,
@@ -21,7 +20,7 @@ from pipelines.sdk import (
     PropertyFile,
     ScriptProcessor,
 )
-from pipelines.steps.gate import BASELINE_OUTPUT, TrivialBaseline, baseline_file
+from pipelines.steps.gate import BASELINE_OUTPUT, baseline_file
 from pipelines.steps.policies import CACHE, job_retry_policies
 
 INPUT_ROOT = "/opt/ml/processing/input"
@@ -50,7 +49,8 @@ def processing_step(
     ctx: PipelineContext,
     name: str,
     script: str,
-    instance_type,
+    *,
+    instance_type: object,
     inputs: Mapping[str, object],
     outputs: Sequence[str],
     arguments: Sequence[object] = (),
@@ -62,7 +62,7 @@ def processing_step(
 ) -> ProcessingStep:
     """A cached, retried processing job with encrypted volume and outputs and, by default, no network access.
     `baseline` names a metric of the algorithm (e.g. "test:msd"): the script then also writes the trivial model's
-    score for it to baseline/baseline.json, for the quality gate (see pipelines.steps.gate, `baseline_of`)."""
+    score for it to baseline/baseline.json, for the quality gate (pipelines.steps.gate)."""
     if baseline:
         arguments = [*arguments, "--baseline", baseline]
         outputs = (*outputs, BASELINE_OUTPUT)
@@ -94,81 +94,6 @@ def processing_step(
         cache_config=CACHE,
         retry_policies=job_retry_policies(),
     )
-
-
-def preprocess_step(
-    ctx: PipelineContext,
-    params,
-    script: str,
-    splits: Sequence[str],
-    arguments: Sequence[object] = (),
-    baseline: str | None = None,
-):
-    """The usual first step: a dataset script reads the InputDataUri parameter and writes one output per split
-    (and the trivial baseline of the metric `baseline`, if given)."""
-    if params.input_data_uri is None:
-        return generate_step(ctx, params, script, splits, arguments, baseline)
-    return processing_step(
-        ctx,
-        "Preprocess",
-        script=script,
-        instance_type=params.processing_instance_type,
-        inputs={"raw": params.input_data_uri},
-        outputs=splits,
-        arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
-        baseline=baseline,
-    )
-
-
-def generate_step(
-    ctx: PipelineContext,
-    params,
-    script: str,
-    splits: Sequence[str],
-    arguments: Sequence[object] = (),
-    baseline: str | None = None,
-):
-    """A first step that generates its dataset (seeded) instead of reading one."""
-    return processing_step(
-        ctx,
-        "Generate",
-        script=script,
-        instance_type=params.processing_instance_type,
-        inputs={},
-        outputs=splits,
-        arguments=["--output-dir", OUTPUT_ROOT, *arguments],
-        baseline=baseline,
-    )
-
-
-def baseline_of(step: ProcessingStep) -> TrivialBaseline:
-    """The trivial baseline a processing step wrote (it was built with `baseline=`)."""
-    for report in step.property_files or ():
-        if report.name == baseline_file().name:
-            return TrivialBaseline(step.name, report)
-    raise ValueError(f"step {step.name} writes no baseline")
-
-
-def fetch_step(ctx: PipelineContext, params, files: Sequence[str] = ()) -> ProcessingStep:
-    """Downloads the raw dataset into its `raw` output: InputDataUri itself, or the given files under it (then
-    InputDataUri is a folder URI ending in `/`). The only step with network access; the parsing step reads `raw`
-    with network isolation on. The download's SHA-256 sums are written beside the files (raw/SHA256SUMS)."""
-    sources = [Join(on="", values=[params.input_data_uri, name]) for name in files] or [params.input_data_uri]
-    return processing_step(
-        ctx,
-        "Download",
-        script="fetch",
-        instance_type=params.processing_instance_type,
-        inputs={},
-        outputs=("raw",),
-        arguments=[*(part for source in sources for part in ("--source", source)), "--output-dir", OUTPUT_ROOT],
-        network_isolation=False,
-    )
-
-
-def output_uri(step: ProcessingStep, output_name: str):
-    """The S3 URI a processing step uploaded one of its outputs to (a property of the running pipeline)."""
-    return step.properties.ProcessingOutputConfig.Outputs[output_name].S3Output.S3Uri
 
 
 def _s3_input(name: str, uri) -> ProcessingInput:

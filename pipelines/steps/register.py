@@ -36,8 +36,9 @@ def hosting_of(algorithm: Algorithm) -> Hosting:
 def register_step(
     ctx: PipelineContext,
     algorithm: Algorithm,
-    model_data,
-    approval_status,
+    model_data: object,
+    *,
+    approval_status: object,
     description: str,
     model_metrics: ModelMetrics | None = None,
     name: str = "RegisterModel",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from pipelines.algorithms import Algorithm
 from pipelines.algorithms.contract import SPOT_WAIT_WITHOUT_CHECKPOINTS
@@ -21,7 +21,6 @@ from pipelines.sdk import (
     TrainingStep,
 )
 from pipelines.steps.policies import CACHE, job_retry_policies
-from pipelines.steps.processing import output_uri
 
 # The content type of the algorithms' dense/sparse float32 record format.
 RECORDIO = "application/x-recordio-protobuf"
@@ -34,6 +33,7 @@ class Channel:
     name: str
     source: object
     content_type: str | None  # None: the algorithm knows the channel's format (e.g. Seq2Seq's three channels)
+    _: KW_ONLY
     sharded: bool = False
 
     def input_data(self) -> InputData:
@@ -56,7 +56,7 @@ class JobLimits:
     volume_size_in_gb: int = 30
     spot: bool = True  # managed spot training: up to 90% cheaper, may wait for capacity
 
-    def spot_plan(self, spot_wanted: bool, checkpoints: bool) -> tuple[bool, int | None]:
+    def spot_plan(self, *, spot_wanted: bool, checkpoints: bool) -> tuple[bool, int | None]:
         """(run on spot?, MaxWaitTimeInSeconds). With checkpoints a spot job may wait as long again as it may run
         (SageMaker requires wait >= runtime). Without them the wait is capped at one hour in all, so a job allowed
         to run longer than that runs on demand instead."""
@@ -79,8 +79,9 @@ def secure_trainer(
     step_name: str,
     algorithm: Algorithm,
     hyperparameters: Mapping[str, object],
-    instance_type,
-    instance_count,
+    *,
+    instance_type: object,
+    instance_count: object,
     limits: JobLimits = JobLimits(),
     checkpoints_allowed: bool = True,
 ) -> ModelTrainer:
@@ -88,7 +89,7 @@ def secure_trainer(
     between instances, and managed spot, with checkpoints where the algorithm resumes from them (and the caller
     allows them: a tuning job's training jobs would share one location)."""
     resumable = algorithm.checkpoints and checkpoints_allowed
-    spot, max_wait = limits.spot_plan(ctx.options.spot, resumable)
+    spot, max_wait = limits.spot_plan(spot_wanted=ctx.options.spot, checkpoints=resumable)
     checkpoints = spot and resumable
     return ModelTrainer(
         training_image=ctx.algorithm_image(algorithm),
@@ -118,26 +119,14 @@ def training_step(
     algorithm: Algorithm,
     hyperparameters: Mapping[str, object],
     channels: Sequence[Channel],
-    instance_type,
-    instance_count,
+    *,
+    instance_type: object,
+    instance_count: object,
     limits: JobLimits = JobLimits(),
 ) -> TrainingStep:
     ctx.uses(name, algorithm)
-    trainer = secure_trainer(ctx, name, algorithm, hyperparameters, instance_type, instance_count, limits)
+    trainer = secure_trainer(
+        ctx, name, algorithm, hyperparameters, instance_type=instance_type, instance_count=instance_count, limits=limits
+    )
     step_args = trainer.train(input_data_config=[channel.input_data() for channel in channels])
     return TrainingStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())
-
-
-def model_artifacts(step: TrainingStep):
-    """The S3 URI of the model.tar.gz a training step wrote."""
-    return step.properties.ModelArtifacts.S3ModelArtifacts
-
-
-def final_metric(step: TrainingStep, metric_name: str):
-    """The final value of a metric the algorithm emitted, e.g. `validation:binary_f_beta` (read at run time)."""
-    return step.properties.FinalMetricDataList[metric_name].Value
-
-
-def channels_of(source_step, content_type: str | None, *names: str, sharded: Sequence[str] = ()) -> list[Channel]:
-    """Training channels named after, and fed by, the outputs of a processing step."""
-    return [Channel(name, output_uri(source_step, name), content_type, sharded=name in sharded) for name in names]

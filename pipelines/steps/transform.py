@@ -24,10 +24,11 @@ def transform_step(
     ctx: PipelineContext,
     name: str,
     model: ModelStep,
-    data,
+    data: object,
+    *,
     content_type: str,
     accept: str,
-    instance_type,
+    instance_type: object,
 ) -> TransformStep:
     if content_type not in SPLIT_TYPE:
         raise ValueError(f"{name}: no split type known for content type {content_type!r}")

@@ -52,20 +52,28 @@ def tuning_step(
     algorithm: Algorithm,
     static_hyperparameters: Mapping[str, object],
     ranges: Mapping[str, object],
+    *,
     objective_metric: str,
     maximize: bool,
     channels: Sequence[Channel],
-    instance_type,
-    instance_count,
-    max_jobs,
-    max_parallel_jobs,
+    instance_type: object,
+    instance_count: object,
+    max_jobs: object,
+    max_parallel_jobs: object,
     limits: JobLimits = JobLimits(),
 ) -> TuningStep:
     """A Bayesian tuning job over `ranges`. Its training jobs run on spot without checkpoints: they all share one
     checkpoint location, and a built-in algorithm would resume a job from another job's checkpoint."""
     ctx.uses(name, algorithm)
     trainer = secure_trainer(
-        ctx, name, algorithm, static_hyperparameters, instance_type, instance_count, limits, checkpoints_allowed=False
+        ctx,
+        name,
+        algorithm,
+        static_hyperparameters,
+        instance_type=instance_type,
+        instance_count=instance_count,
+        limits=limits,
+        checkpoints_allowed=False,
     )
     tuner = SecureTuner(
         trainer,
@@ -88,10 +96,6 @@ def tuning_step(
         wait=False,
     )
     return TuningStep(name, step_args=step_args, cache_config=CACHE, retry_policies=job_retry_policies())
-
-
-def best_objective(step: TuningStep):
-    return step.properties.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value
 
 
 def best_model_artifacts(ctx: PipelineContext, step: TuningStep) -> Join:

@@ -5,14 +5,8 @@ test split (MSE, RMSE) -> if MSE <= MetricThreshold: register the model with its
 """
 
 from pipelines.algorithms import XGBOOST
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import ABALONE
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import register_if_passes
-from pipelines.steps.evaluation import evaluation_step
-from pipelines.steps.gate import Gate
-from pipelines.steps.processing import output_uri, preprocess_step
-from pipelines.steps.training import channels_of, model_artifacts, training_step
 from pipelines.usecase import BaselineNote, UseCase
 
 # NB04's values; `reg:squarederror` replaces its deprecated alias `reg:linear`.
@@ -28,37 +22,23 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(ctx, params, "abalone", ("train", "validation", "test"), ["--seed", "42"])
-    train = training_step(
-        ctx,
-        "Train",
-        XGBOOST,
-        HYPERPARAMETERS,
-        channels_of(prepare, "text/csv", "train", "validation"),
-        params.training_instance_type,
-        params.training_instances,
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess("abalone", ("train", "validation", "test"), ["--seed", "42"])
+    train = p.train(XGBOOST, HYPERPARAMETERS, prepare.channels("text/csv", "train", "validation"))
+    evaluation = p.evaluate(
+        "evaluate_regression",
+        {"model": train.model_artifacts, "test": prepare.output("test")},
+        image=p.algorithm_image(XGBOOST),
     )
-    evaluation = evaluation_step(
-        ctx,
-        script="evaluate_regression",
-        image=ctx.algorithm_image(XGBOOST),
-        instance_type=params.processing_instance_type,
-        inputs={"model": model_artifacts(train), "test": output_uri(prepare, "test")},
-    )
-    mse_value = evaluation.metric("regression_metrics.mse.value")
-    mse = Gate("MSE", mse_value, params.metric_threshold, False, baseline=evaluation.baseline())
-    check = register_if_passes(
-        ctx,
-        params,
-        mse,
+    mse = evaluation.metric("regression_metrics.mse.value")
+    p.register_if_passes(
+        p.gate("MSE", mse, higher_is_better=False, baseline=evaluation.baseline),
         XGBOOST,
-        model_artifacts(train),
+        train.model_artifacts,
         description="XGBoost regression of abalone rings, gated on test-split MSE.",
         gate_name="CheckMSE",
         model_metrics=evaluation.model_metrics(),
     )
-    return [prepare, train, evaluation.step, check]
 
 
 USE_CASE = UseCase(

@@ -6,12 +6,9 @@ diagnosis and gives classification metrics. Preprocess (wdbc -> RecordIO-protobu
 """
 
 from pipelines.algorithms import LINEAR_LEARNER
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import BREAST_CANCER
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "validation:binary_classification_accuracy"
@@ -24,26 +21,21 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "wdbc", ("train", "validation", "test"), ["--format", "recordio", "--seed", "42"], METRIC
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "wdbc", ("train", "validation", "test"), ["--format", "recordio", "--seed", "42"], baseline=METRIC
     )
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            LINEAR_LEARNER,
-            HYPERPARAMETERS,
-            # NB22 shards train by S3 key, but wdbc writes one file: every instance reads all of it instead of
-            # some instances none. Validation must be fully replicated (DG linear-learner).
-            channels_of(prepare, RECORDIO, "train", "validation"),
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="Linear Learner breast cancer diagnosis (1 = malignant), gated on validation accuracy.",
-            gate_name="CheckAccuracy",
-        ),
-    ]
+    p.train_and_register(
+        LINEAR_LEARNER,
+        HYPERPARAMETERS,
+        # NB22 shards train by S3 key, but wdbc writes one file: every instance reads all of it instead of some
+        # instances none. Validation must be fully replicated (DG linear-learner).
+        prepare.channels(RECORDIO, "train", "validation"),
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="Linear Learner breast cancer diagnosis (1 = malignant), gated on validation accuracy.",
+        gate_name="CheckAccuracy",
+    )
 
 
 USE_CASE = UseCase(

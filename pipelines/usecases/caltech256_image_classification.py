@@ -7,11 +7,9 @@ UsePretrainedModel 1 (default) fine-tunes ImageNet weights (NB13b/e), 0 trains f
 """
 
 from pipelines.algorithms import IMAGE_CLASSIFICATION
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import CALTECH_256
-from pipelines.parameters import StandardParameters
 from pipelines.sdk import ParameterString
-from pipelines.steps.vision import prepare_images, train_on_images
 from pipelines.usecase import BaselineNote, UseCase
 
 CHANNELS = ("train", "validation", "train_lst", "validation_lst")
@@ -28,27 +26,22 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    pretrained = ctx.parameter(
+def build(p: PipelineBuilder) -> None:
+    pretrained = p.parameter(
         ParameterString("UsePretrainedModel", "1", enum_values=["0", "1"]),
         "1: transfer learning from ImageNet weights (only the top layer starts fresh); 0: full training from random "
         "weights, which needs far more Epochs than transfer learning and a MetricThreshold of its own (the default "
         "0.5 is set for transfer learning; with 6 epochs full training stays far below it and fails the gate).",
     )
-    epochs = ctx.parameter(
+    epochs = p.parameter(
         ParameterString("Epochs", "6"),
         "Passes over the training images (NB13e's 6 for transfer learning; full training needs tens).",
     )
-    images = prepare_images(
-        ctx, params, "caltech256", CHANNELS, ["--train-per-class", "60", "--seed", "0"], baseline=METRIC
-    )
-    hyperparameters = {**HYPERPARAMETERS, "use_pretrained_model": pretrained, "epochs": epochs}
-    return train_on_images(
-        ctx,
-        params,
+    images = p.prepare_images("caltech256", CHANNELS, ["--train-per-class", "60", "--seed", "0"], baseline=METRIC)
+    p.train_on_images(
         images,
         IMAGE_CLASSIFICATION,
-        hyperparameters,
+        {**HYPERPARAMETERS, "use_pretrained_model": pretrained, "epochs": epochs},
         images.channels("application/x-image", *CHANNELS),
         metric=METRIC,
         description="ResNet-18 image classifier of the 257 Caltech-256 categories, gated on validation accuracy.",

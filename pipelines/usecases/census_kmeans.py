@@ -8,19 +8,10 @@ components as input (see the SelectComponents output `counties/counties.csv` for
 """
 
 from pipelines.algorithms import KMEANS, PCA
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import CENSUS
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import model_and_transform, train_and_register
-from pipelines.steps.processing import (
-    OUTPUT_ROOT,
-    baseline_of,
-    input_path,
-    output_uri,
-    preprocess_step,
-    processing_step,
-)
-from pipelines.steps.training import RECORDIO, Channel, model_artifacts, training_step
+from pipelines.steps.processing import OUTPUT_ROOT, input_path
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "test:msd"
@@ -36,26 +27,16 @@ PCA_HYPERPARAMETERS = {
 KMEANS_HYPERPARAMETERS = {"feature_dim": COMPONENTS_KEPT, "k": 7, "eval_metrics": '["msd"]'}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(ctx, params, "census", ("train", "features", "ids"))
-    pca = training_step(
-        ctx,
-        "TrainPCA",
-        PCA,
-        PCA_HYPERPARAMETERS,
-        [Channel("train", output_uri(prepare, "train"), RECORDIO)],
-        params.training_instance_type,
-        params.training_instances,
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess("census", ("train", "features", "ids"))
+    pca = p.train(PCA, PCA_HYPERPARAMETERS, prepare.channels(RECORDIO, "train"), name="TrainPCA")
+    project = p.batch_transform(
+        PCA, pca.model_artifacts, prepare.output("features"), names=("CreatePCAModel", "ProjectCounties")
     )
-    pca_model, project = model_and_transform(
-        ctx, params, PCA, model_artifacts(pca), output_uri(prepare, "features"), ("CreatePCAModel", "ProjectCounties")
-    )
-    select = processing_step(
-        ctx,
+    select = p.process(
         "SelectComponents",
-        script="census_components",
-        instance_type=params.processing_instance_type,
-        inputs={"projections": project.properties.TransformOutput.S3OutputPath, "ids": output_uri(prepare, "ids")},
+        "census_components",
+        inputs={"projections": project.output(), "ids": prepare.output("ids")},
         outputs=("train", "test", "counties"),
         arguments=[
             "--projections-dir",
@@ -69,31 +50,18 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         ],  # fmt: skip
         baseline=METRIC,
     )
-    kmeans_channels = [
+    p.train_and_register(
+        KMEANS,
+        KMEANS_HYPERPARAMETERS,
         # DG k-means recommends ShardedByS3Key for train, but SelectComponents writes one file: with more than one
         # instance, the others would get no data. Replicated, every instance reads the whole (small) train set.
-        Channel("train", output_uri(select, "train"), RECORDIO),
-        Channel("test", output_uri(select, "test"), RECORDIO),
-    ]
-    return [
-        prepare,
-        pca,
-        pca_model,
-        project,
-        select,
-        *train_and_register(
-            ctx,
-            params,
-            KMEANS,
-            KMEANS_HYPERPARAMETERS,
-            kmeans_channels,
-            metric=METRIC,
-            baseline=baseline_of(select),
-            description="K-Means (k=7) of US counties on their 5 largest census PCA components, gated on test:msd.",
-            gate_name="CheckMSD",
-            step_name="TrainKMeans",
-        ),
-    ]
+        select.channels(RECORDIO, "train", "test"),
+        metric=METRIC,
+        baseline=select.baseline,
+        description="K-Means (k=7) of US counties on their 5 largest census PCA components, gated on test:msd.",
+        gate_name="CheckMSD",
+        name="TrainKMeans",
+    )
 
 
 USE_CASE = UseCase(

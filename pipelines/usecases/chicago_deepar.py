@@ -6,13 +6,9 @@ if the best job's test:RMSE <= MetricThreshold: register the best model, else fa
 """
 
 from pipelines.algorithms import DEEPAR
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import CHICAGO_SPEED_CAMERAS
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import tune_and_register
 from pipelines.sdk import ContinuousParameter, IntegerParameter
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import channels_of
 from pipelines.usecase import BaselineNote, UseCase
 
 OBJECTIVE = "test:RMSE"
@@ -33,25 +29,20 @@ RANGES = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "chicago", ("train", "test"), ["--prediction-length", str(PREDICTION_LENGTH)], OBJECTIVE
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "chicago", ("train", "test"), ["--prediction-length", str(PREDICTION_LENGTH)], baseline=OBJECTIVE
     )
-    return [
-        prepare,
-        *tune_and_register(
-            ctx,
-            params,
-            DEEPAR,
-            STATIC_HYPERPARAMETERS,
-            RANGES,
-            objective=OBJECTIVE,
-            channels=channels_of(prepare, "json", "train", "test"),  # JSON Lines, named as NB02 does
-            baseline=baseline_of(prepare),
-            description="DeepAR 30-day forecaster of Chicago speed-camera violations, best of a tuning job.",
-            gate_name="CheckRMSE",
-        ),
-    ]
+    p.tune_and_register(
+        DEEPAR,
+        STATIC_HYPERPARAMETERS,
+        RANGES,
+        prepare.channels("json", "train", "test"),  # JSON Lines, named as NB02 does
+        objective=OBJECTIVE,
+        baseline=prepare.baseline,
+        description="DeepAR 30-day forecaster of Chicago speed-camera violations, best of a tuning job.",
+        gate_name="CheckRMSE",
+    )
 
 
 USE_CASE = UseCase(

@@ -5,36 +5,26 @@ so that test:accuracy exists) -> if it is >= MetricThreshold: register, else fai
 """
 
 from pipelines.algorithms import KNN
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import COVTYPE
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "test:accuracy"
 HYPERPARAMETERS = {"feature_dim": 54, "k": 10, "sample_size": 200000, "predictor_type": "classifier"}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "covtype", ("train", "test"), ["--format", "recordio", "--seed", "0"], baseline=METRIC
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess("covtype", ("train", "test"), ["--format", "recordio", "--seed", "0"], baseline=METRIC)
+    p.train_and_register(
+        KNN,
+        HYPERPARAMETERS,
+        prepare.channels(RECORDIO, "train", "test"),
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="k-NN (k=10) forest cover type classifier, gated on test accuracy.",
+        gate_name="CheckAccuracy",
     )
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            KNN,
-            HYPERPARAMETERS,
-            channels_of(prepare, RECORDIO, "train", "test"),
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="k-NN (k=10) forest cover type classifier, gated on test accuracy.",
-            gate_name="CheckAccuracy",
-        ),
-    ]
 
 
 USE_CASE = UseCase(

@@ -7,11 +7,9 @@ validation:mAP >= MetricThreshold: register, else fail.
 """
 
 from pipelines.algorithms import OBJECT_DETECTION
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import CUB_200_2011
-from pipelines.parameters import StandardParameters
 from pipelines.sdk import ParameterString
-from pipelines.steps.vision import prepare_images, train_on_images
 from pipelines.usecase import BaselineNote, UseCase
 
 CHANNELS = ("train", "validation", "train_annotation", "validation_annotation")
@@ -33,15 +31,13 @@ HYPERPARAMETERS = {  # NB14's settings
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    classes = ctx.parameter(
+def build(p: PipelineBuilder) -> None:
+    classes = p.parameter(
         ParameterString("Classes", "17,36,47,68,73"),
         "CUB class ids (1-200) to train on, comma-separated, or 'all'; the default is NB14's five-species sample.",
     )
-    images = prepare_images(ctx, params, "cub200", CHANNELS, ["--classes", classes], download=True)
-    return train_on_images(
-        ctx,
-        params,
+    images = p.prepare_images("cub200", CHANNELS, ["--classes", classes], download=True)
+    p.train_on_images(
         images,
         OBJECT_DETECTION,
         HYPERPARAMETERS,

@@ -6,13 +6,9 @@ ranges, objective validation:accuracy) -> if the best accuracy >= MetricThreshol
 """
 
 from pipelines.algorithms import BLAZINGTEXT
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import DBPEDIA
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import tune_and_register
 from pipelines.sdk import ContinuousParameter, IntegerParameter
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import channels_of
 from pipelines.usecase import BaselineNote, UseCase
 
 OBJECTIVE = "validation:accuracy"
@@ -32,25 +28,20 @@ RANGES = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "dbpedia", ("train", "validation"), ["--train-fraction", "0.2", "--seed", "0"], OBJECTIVE
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "dbpedia", ("train", "validation"), ["--train-fraction", "0.2", "--seed", "0"], baseline=OBJECTIVE
     )
-    return [
-        prepare,
-        *tune_and_register(
-            ctx,
-            params,
-            BLAZINGTEXT,
-            STATIC_HYPERPARAMETERS,
-            RANGES,
-            objective=OBJECTIVE,
-            channels=channels_of(prepare, "text/plain", "train", "validation"),
-            baseline=baseline_of(prepare),
-            description="BlazingText DBpedia classifier (14 classes), best of a tuning job, gated on accuracy.",
-            gate_name="CheckAccuracy",
-        ),
-    ]
+    p.tune_and_register(
+        BLAZINGTEXT,
+        STATIC_HYPERPARAMETERS,
+        RANGES,
+        prepare.channels("text/plain", "train", "validation"),
+        objective=OBJECTIVE,
+        baseline=prepare.baseline,
+        description="BlazingText DBpedia classifier (14 classes), best of a tuning job, gated on accuracy.",
+        gate_name="CheckAccuracy",
+    )
 
 
 USE_CASE = UseCase(

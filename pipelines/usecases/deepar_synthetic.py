@@ -5,11 +5,7 @@ Train (a test channel, so that test:RMSE exists) -> if test:RMSE <= MetricThresh
 """
 
 from pipelines.algorithms import DEEPAR
-from pipelines.context import PipelineContext
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import channels_of
+from pipelines.builder import PipelineBuilder
 from pipelines.usecase import BaselineNote, GeneratedDataset, UseCase
 
 METRIC = "test:RMSE"
@@ -30,26 +26,21 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    generate = preprocess_step(
-        ctx, params, "deepar_synthetic", ("train", "test"),
+def build(p: PipelineBuilder) -> None:
+    generate = p.preprocess(
+        "deepar_synthetic", ("train", "test"),
         ["--seed", "1", "--freq", "H", "--prediction-length", str(PREDICTION_LENGTH)],
         baseline=METRIC,
     )  # fmt: skip
-    return [
-        generate,
-        *train_and_register(
-            ctx,
-            params,
-            DEEPAR,
-            HYPERPARAMETERS,
-            channels_of(generate, "json", "train", "test"),  # JSON Lines, named as the Chicago example does
-            metric=METRIC,
-            baseline=baseline_of(generate),
-            description="DeepAR forecaster of synthetic hourly series (48 hours ahead), gated on test:RMSE.",
-            gate_name="CheckRMSE",
-        ),
-    ]
+    p.train_and_register(
+        DEEPAR,
+        HYPERPARAMETERS,
+        generate.channels("json", "train", "test"),  # JSON Lines, named as the Chicago example does
+        metric=METRIC,
+        baseline=generate.baseline,
+        description="DeepAR forecaster of synthetic hourly series (48 hours ahead), gated on test:RMSE.",
+        gate_name="CheckRMSE",
+    )
 
 
 USE_CASE = UseCase(

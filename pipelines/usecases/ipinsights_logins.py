@@ -7,12 +7,8 @@ fail.
 """
 
 from pipelines.algorithms import IP_INSIGHTS
-from pipelines.context import PipelineContext
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import model_and_transform, tune_and_register
+from pipelines.builder import PipelineBuilder
 from pipelines.sdk import IntegerParameter
-from pipelines.steps.processing import output_uri, preprocess_step
-from pipelines.steps.training import channels_of
 from pipelines.usecase import BaselineNote, GeneratedDataset, UseCase
 
 OBJECTIVE = "validation:discriminator_auc"
@@ -29,32 +25,27 @@ STATIC_HYPERPARAMETERS = {
 RANGES = {"vector_dim": IntegerParameter(64, 256)}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    generate = preprocess_step(
-        ctx, params, "ipinsights_logins", ("train", "validation", "test", "test_labels"),
-        ["--seed", "0", "--users", str(USERS)],
-    )  # fmt: skip
+def build(p: PipelineBuilder) -> None:
+    generate = p.preprocess(
+        "ipinsights_logins", ("train", "validation", "test", "test_labels"), ["--seed", "0", "--users", str(USERS)]
+    )
 
-    def score_test_logins(best_model) -> tuple:
-        return model_and_transform(
-            ctx, params, IP_INSIGHTS, best_model, output_uri(generate, "test"), ("CreateModel", "ScoreTestLogins")
+    def score_test_logins(best_model: object) -> tuple:
+        score = p.batch_transform(
+            IP_INSIGHTS, best_model, generate.output("test"), names=("CreateModel", "ScoreTestLogins")
         )
+        return score.model, score
 
-    return [
-        generate,
-        *tune_and_register(
-            ctx,
-            params,
-            IP_INSIGHTS,
-            STATIC_HYPERPARAMETERS,
-            RANGES,
-            objective=OBJECTIVE,
-            channels=channels_of(generate, "text/csv", "train", "validation"),
-            description="IP Insights user/IP model, best of a tuning job, gated on validation:discriminator_auc.",
-            gate_name="CheckAUC",
-            after_registration=score_test_logins,
-        ),
-    ]
+    p.tune_and_register(
+        IP_INSIGHTS,
+        STATIC_HYPERPARAMETERS,
+        RANGES,
+        generate.channels("text/csv", "train", "validation"),
+        objective=OBJECTIVE,
+        description="IP Insights user/IP model, best of a tuning job, gated on validation:discriminator_auc.",
+        gate_name="CheckAUC",
+        then=score_test_logins,
+    )
 
 
 USE_CASE = UseCase(

@@ -6,11 +6,8 @@ image is published in some regions only: synth stops with a clear message elsewh
 """
 
 from pipelines.algorithms import LDA
-from pipelines.context import PipelineContext
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of
+from pipelines.builder import PipelineBuilder
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, GeneratedDataset, UseCase
 
 METRIC = "test:pwll"
@@ -20,26 +17,20 @@ TRAINING_DOCUMENTS = DOCUMENTS * 9 // 10
 HYPERPARAMETERS = {"num_topics": 5, "feature_dim": 25, "mini_batch_size": TRAINING_DOCUMENTS, "alpha0": 1.0}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    generate = preprocess_step(
-        ctx, params, "topic_documents", ("train", "test"),
-        ["--target", "lda", "--seed", "0", "--documents", str(DOCUMENTS)],
+def build(p: PipelineBuilder) -> None:
+    generate = p.preprocess(
+        "topic_documents", ("train", "test"), ["--target", "lda", "--seed", "0", "--documents", str(DOCUMENTS)],
         baseline=METRIC,
     )  # fmt: skip
-    return [
-        generate,
-        *train_and_register(
-            ctx,
-            params,
-            LDA,
-            HYPERPARAMETERS,
-            channels_of(generate, RECORDIO, "train", "test"),
-            metric=METRIC,
-            baseline=baseline_of(generate),
-            description="LDA with 5 topics over a 25-word vocabulary, gated on test per-word log-likelihood.",
-            gate_name="CheckPWLL",
-        ),
-    ]
+    p.train_and_register(
+        LDA,
+        HYPERPARAMETERS,
+        generate.channels(RECORDIO, "train", "test"),
+        metric=METRIC,
+        baseline=generate.baseline,
+        description="LDA with 5 topics over a 25-word vocabulary, gated on test per-word log-likelihood.",
+        gate_name="CheckPWLL",
+    )
 
 
 USE_CASE = UseCase(

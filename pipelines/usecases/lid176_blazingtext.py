@@ -10,56 +10,44 @@ BlazingText hosts fastText .bin models as they are (DG blazingtext).
 """
 
 from pipelines.algorithms import BLAZINGTEXT
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import LID176
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import model_and_transform, register_if_passes
-from pipelines.sdk import Join
-from pipelines.steps.evaluation import evaluation_step
-from pipelines.steps.gate import Gate
-from pipelines.steps.processing import OUTPUT_ROOT, output_uri, processing_step
+from pipelines.steps.processing import OUTPUT_ROOT
 from pipelines.usecase import BaselineNote, UseCase
 
 JSON_LINES = "application/jsonlines"  # BlazingText batch transform: Content-Type and Accept both JSON Lines
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    package = processing_step(
-        ctx,
+def build(p: PipelineBuilder) -> None:
+    package = p.process(
         "PackageModel",
-        script="lid176",
-        instance_type=params.processing_instance_type,
+        "lid176",
         inputs={},
         outputs=("model", "verification", "language_test"),
-        arguments=["--source", params.input_data_uri, "--size", str(LID176.size), "--output-dir", OUTPUT_ROOT],
+        arguments=["--source", p.input_data_uri, "--size", str(LID176.size), "--output-dir", OUTPUT_ROOT],
         network_isolation=False,  # it downloads the model from fastText's site (or an S3 copy)
     )
-    model_data = Join(on="/", values=[output_uri(package, "model"), "model.tar.gz"])
-    language_test = output_uri(package, "language_test")
-    sentences = Join(on="/", values=[language_test, "sentences.jsonl"])  # not languages.txt beside it
-    model, transform = model_and_transform(
-        ctx, params, BLAZINGTEXT, model_data, sentences, ("CreateModel", "LanguageTest"), JSON_LINES, JSON_LINES
+    model_data = package.output("model", "model.tar.gz")
+    test = p.batch_transform(
+        BLAZINGTEXT,
+        model_data,
+        package.output("language_test", "sentences.jsonl"),  # not languages.txt beside it
+        names=("CreateModel", "LanguageTest"),
+        content_type=JSON_LINES,
+        accept=JSON_LINES,
     )
-    evaluation = evaluation_step(
-        ctx,
-        script="evaluate_language_id",
-        image=None,
-        instance_type=params.processing_instance_type,
-        inputs={"predictions": transform.properties.TransformOutput.S3OutputPath, "languages": language_test},
+    evaluation = p.evaluate(
+        "evaluate_language_id", {"predictions": test.output(), "languages": package.output("language_test")}
     )
     accuracy = evaluation.metric("language_id_metrics.accuracy.value")
-    gate = Gate("language accuracy", accuracy, params.metric_threshold, True, evaluation.baseline())
-    register = register_if_passes(
-        ctx,
-        params,
-        gate,
+    p.register_if_passes(
+        p.gate("language accuracy", accuracy, higher_is_better=True, baseline=evaluation.baseline),
         BLAZINGTEXT,
         model_data,
         description="fastText lid.176 language identifier (176 languages), pretrained, for BlazingText hosting.",
         gate_name="CheckAccuracy",
         model_metrics=evaluation.model_metrics(),
     )
-    return [package, model, transform, evaluation.step, register]
 
 
 USE_CASE = UseCase(

@@ -5,12 +5,9 @@ channel, so that test:binary_classification_accuracy exists) -> if it is >= Metr
 """
 
 from pipelines.algorithms import FACTORIZATION_MACHINES
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MNIST
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "test:binary_classification_accuracy"
@@ -22,26 +19,21 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "mnist", ("train", "test"),
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "mnist", ("train", "test"),
         ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"],
         baseline=METRIC,
     )  # fmt: skip
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            FACTORIZATION_MACHINES,
-            HYPERPARAMETERS,
-            channels_of(prepare, RECORDIO, "train", "test"),
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="Factorization Machines: is this MNIST digit a 0? Gated on test accuracy.",
-            gate_name="CheckAccuracy",
-        ),
-    ]
+    p.train_and_register(
+        FACTORIZATION_MACHINES,
+        HYPERPARAMETERS,
+        prepare.channels(RECORDIO, "train", "test"),
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="Factorization Machines: is this MNIST digit a 0? Gated on test accuracy.",
+        gate_name="CheckAccuracy",
+    )
 
 
 USE_CASE = UseCase(

@@ -5,38 +5,30 @@ validation:binary_f_beta exists) -> if it is >= MetricThreshold: register, else 
 """
 
 from pipelines.algorithms import LINEAR_LEARNER
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MNIST
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "validation:binary_f_beta"
 HYPERPARAMETERS = {"predictor_type": "binary_classifier", "feature_dim": 784, "mini_batch_size": 200}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "mnist", ("train", "validation"),
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "mnist", ("train", "validation"),
         ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation"],
         baseline=METRIC,
     )  # fmt: skip
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            LINEAR_LEARNER,
-            HYPERPARAMETERS,
-            channels_of(prepare, RECORDIO, "train", "validation"),
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="Linear Learner: is this MNIST digit a 0? Gated on validation:binary_f_beta.",
-            gate_name="CheckFBeta",
-        ),
-    ]
+    p.train_and_register(
+        LINEAR_LEARNER,
+        HYPERPARAMETERS,
+        prepare.channels(RECORDIO, "train", "validation"),
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="Linear Learner: is this MNIST digit a 0? Gated on validation:binary_f_beta.",
+        gate_name="CheckFBeta",
+    )
 
 
 USE_CASE = UseCase(

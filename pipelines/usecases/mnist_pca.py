@@ -11,14 +11,9 @@ Project the test images -> Evaluate -> if the ratio >= MetricThreshold: register
 """
 
 from pipelines.algorithms import PCA
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MNIST
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import model_and_transform, register_if_passes
-from pipelines.steps.evaluation import evaluation_step
-from pipelines.steps.gate import Gate
-from pipelines.steps.processing import SKLEARN_VERSION, output_uri, preprocess_step
-from pipelines.steps.training import RECORDIO, channels_of, model_artifacts, training_step
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
 HYPERPARAMETERS = {
@@ -30,43 +25,25 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "mnist", ("train", "test"),
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "mnist", ("train", "test"),
         ["--target", "none", "--format", "recordio", "--test-format", "csv", "--splits", "train,test"],
     )  # fmt: skip
-    train = training_step(
-        ctx,
-        "Train",
-        PCA,
-        HYPERPARAMETERS,
-        channels_of(prepare, RECORDIO, "train"),
-        params.training_instance_type,
-        params.training_instances,
+    train = p.train(PCA, HYPERPARAMETERS, prepare.channels(RECORDIO, "train"))
+    project = p.batch_transform(
+        PCA, train.model_artifacts, prepare.output("test"), names=("CreateModel", "ProjectTestImages")
     )
-    model, project = model_and_transform(
-        ctx, params, PCA, model_artifacts(train), output_uri(prepare, "test"), ("CreateModel", "ProjectTestImages")
-    )
-    evaluation = evaluation_step(
-        ctx,
-        script="evaluate_pca",
-        image=ctx.image("sklearn", SKLEARN_VERSION),
-        instance_type=params.processing_instance_type,
-        inputs={"test": output_uri(prepare, "test"), "projections": project.properties.TransformOutput.S3OutputPath},
-    )
+    evaluation = p.evaluate("evaluate_pca", {"test": prepare.output("test"), "projections": project.output()})
     ratio = evaluation.metric("pca_metrics.explained_variance_ratio.value")
-    variance = Gate("explained variance ratio", ratio, params.metric_threshold, True, evaluation.baseline())
-    check = register_if_passes(
-        ctx,
-        params,
-        variance,
+    p.register_if_passes(
+        p.gate("explained variance ratio", ratio, higher_is_better=True, baseline=evaluation.baseline),
         PCA,
-        model_artifacts(train),
+        train.model_artifacts,
         description="PCA of MNIST images (50 components), gated on held-out explained variance.",
         gate_name="CheckVariance",
         model_metrics=evaluation.model_metrics(),
     )
-    return [prepare, train, model, project, evaluation.step, check]
 
 
 USE_CASE = UseCase(

@@ -5,13 +5,9 @@ merror <= MetricThreshold: register the best model, else fail.
 """
 
 from pipelines.algorithms import XGBOOST
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MNIST
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import tune_and_register
 from pipelines.sdk import ContinuousParameter, IntegerParameter
-from pipelines.steps.processing import baseline_of, preprocess_step
-from pipelines.steps.training import channels_of
 from pipelines.usecase import BaselineNote, UseCase
 
 OBJECTIVE = "validation:merror"
@@ -28,27 +24,22 @@ RANGES = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(
-        ctx, params, "mnist", ("train", "validation"),
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess(
+        "mnist", ("train", "validation"),
         ["--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"],
         baseline=OBJECTIVE,
     )  # fmt: skip
-    return [
-        prepare,
-        *tune_and_register(
-            ctx,
-            params,
-            XGBOOST,
-            STATIC_HYPERPARAMETERS,
-            RANGES,
-            objective=OBJECTIVE,
-            channels=channels_of(prepare, "text/libsvm", "train", "validation"),
-            baseline=baseline_of(prepare),
-            description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
-            gate_name="CheckMError",
-        ),
-    ]
+    p.tune_and_register(
+        XGBOOST,
+        STATIC_HYPERPARAMETERS,
+        RANGES,
+        prepare.channels("text/libsvm", "train", "validation"),
+        objective=OBJECTIVE,
+        baseline=prepare.baseline,
+        description="XGBoost multiclass MNIST classifier, best of a tuning job, gated on validation:merror.",
+        gate_name="CheckMError",
+    )
 
 
 USE_CASE = UseCase(

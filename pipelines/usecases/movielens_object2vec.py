@@ -7,12 +7,9 @@ only and no redistribution: the pipeline keeps its copies in the project's own e
 """
 
 from pipelines.algorithms import OBJECT2VEC
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MOVIELENS_100K
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import OUTPUT_ROOT, baseline_of, processing_step
-from pipelines.steps.training import channels_of
+from pipelines.steps.processing import OUTPUT_ROOT
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "validation:mean_squared_error"
@@ -48,17 +45,15 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = processing_step(
-        ctx,
+def build(p: PipelineBuilder) -> None:
+    prepare = p.process(
         "Preprocess",
-        script="movielens",
-        instance_type=params.processing_instance_type,
+        "movielens",
         inputs={},
         outputs=("train", "validation"),
         arguments=[
             "--source",
-            params.input_data_uri,
+            p.input_data_uri,
             "--sha256",
             MOVIELENS_100K.sha256,
             "--output-dir",
@@ -69,20 +64,15 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
         network_isolation=False,  # it downloads the zip from GroupLens (or S3)
         baseline=METRIC,
     )
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            OBJECT2VEC,
-            HYPERPARAMETERS,
-            channels_of(prepare, "application/jsonlines", "train", "validation"),
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="Object2Vec regression of MovieLens 100k ratings, gated on validation MSE.",
-            gate_name="CheckMSE",
-        ),
-    ]
+    p.train_and_register(
+        OBJECT2VEC,
+        HYPERPARAMETERS,
+        prepare.channels("application/jsonlines", "train", "validation"),
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="Object2Vec regression of MovieLens 100k ratings, gated on validation MSE.",
+        gate_name="CheckMSE",
+    )
 
 
 USE_CASE = UseCase(

@@ -6,40 +6,31 @@ fail.
 """
 
 from pipelines.algorithms import NTM
-from pipelines.context import PipelineContext
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import baseline_of, output_uri, preprocess_step
-from pipelines.steps.training import RECORDIO, Channel, channels_of
+from pipelines.builder import PipelineBuilder
+from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, GeneratedDataset, UseCase
 
 METRIC = "validation:total_loss"
 HYPERPARAMETERS = {"num_topics": 5, "feature_dim": 25}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    generate = preprocess_step(
-        ctx, params, "topic_documents", ("train", "validation", "auxiliary"), ["--target", "ntm", "--seed", "0"], METRIC
+def build(p: PipelineBuilder) -> None:
+    generate = p.preprocess(
+        "topic_documents", ("train", "validation", "auxiliary"), ["--target", "ntm", "--seed", "0"], baseline=METRIC
     )
-    # The auxiliary channel is the vocabulary (one word per line): the logs then show each topic's top words.
-    channels = [
-        *channels_of(generate, RECORDIO, "train", "validation"),
-        Channel("auxiliary", output_uri(generate, "auxiliary"), "text/plain"),
-    ]
-    return [
-        generate,
-        *train_and_register(
-            ctx,
-            params,
-            NTM,
-            HYPERPARAMETERS,
-            channels,
-            metric=METRIC,
-            baseline=baseline_of(generate),
-            description="Neural Topic Model with 5 topics over a 25-word vocabulary, gated on validation loss.",
-            gate_name="CheckLoss",
-        ),
-    ]
+    p.train_and_register(
+        NTM,
+        HYPERPARAMETERS,
+        [
+            *generate.channels(RECORDIO, "train", "validation"),
+            # The vocabulary (one word per line): the logs then show each topic's top words.
+            *generate.channels("text/plain", "auxiliary"),
+        ],
+        metric=METRIC,
+        baseline=generate.baseline,
+        description="Neural Topic Model with 5 topics over a 25-word vocabulary, gated on validation loss.",
+        gate_name="CheckLoss",
+    )
 
 
 USE_CASE = UseCase(

@@ -5,12 +5,9 @@ windows, so that test:f1 exists) -> Train -> if test:f1 >= MetricThreshold: regi
 """
 
 from pipelines.algorithms import RANDOM_CUT_FOREST
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import NYC_TAXI
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
 from pipelines.sdk import Join
-from pipelines.steps.processing import baseline_of, output_uri, preprocess_step
 from pipelines.steps.training import Channel
 from pipelines.usecase import BaselineNote, UseCase
 
@@ -19,32 +16,27 @@ SHINGLE = 48  # one day of 30-minute buckets
 HYPERPARAMETERS = {"feature_dim": SHINGLE, "num_samples_per_tree": 512, "num_trees": 50}
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
+def build(p: PipelineBuilder) -> None:
     # One train file per instance: the train channel is split by S3 key, and an instance without a file has no data.
-    shards = Join(on="", values=[params.training_instance_count])
-    prepare = preprocess_step(
-        ctx, params, "nyc_taxi", ("train", "test"), ["--shingle", str(SHINGLE), "--shards", shards], METRIC
+    shards = Join(on="", values=[p.training_instance_count])
+    prepare = p.preprocess(
+        "nyc_taxi", ("train", "test"), ["--shingle", str(SHINGLE), "--shards", shards], baseline=METRIC
     )
     # DG randomcutforest: train only ShardedByS3Key, test only FullyReplicated; CSV label_size says which column
     # (if any) is the label.
     channels = [
-        Channel("train", output_uri(prepare, "train"), "text/csv;label_size=0", sharded=True),
-        Channel("test", output_uri(prepare, "test"), "text/csv;label_size=1"),
+        Channel("train", prepare.output("train"), "text/csv;label_size=0", sharded=True),
+        Channel("test", prepare.output("test"), "text/csv;label_size=1"),
     ]
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            RANDOM_CUT_FOREST,
-            HYPERPARAMETERS,
-            channels,
-            metric=METRIC,
-            baseline=baseline_of(prepare),
-            description="Random Cut Forest on 48-step shingles of NYC taxi ridership, gated on NAB-window test:f1.",
-            gate_name="CheckF1",
-        ),
-    ]
+    p.train_and_register(
+        RANDOM_CUT_FOREST,
+        HYPERPARAMETERS,
+        channels,
+        metric=METRIC,
+        baseline=prepare.baseline,
+        description="Random Cut Forest on 48-step shingles of NYC taxi ridership, gated on NAB-window test:f1.",
+        gate_name="CheckF1",
+    )
 
 
 USE_CASE = UseCase(

@@ -5,12 +5,8 @@ Spearman correlation on WS-353, exists) -> if it is >= MetricThreshold: register
 """
 
 from pipelines.algorithms import BLAZINGTEXT
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import TEXT8
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
-from pipelines.steps.processing import preprocess_step
-from pipelines.steps.training import channels_of
 from pipelines.usecase import BaselineNote, UseCase
 
 # NB09's values (batch_size only matters for batch_skipgram).
@@ -31,21 +27,16 @@ HYPERPARAMETERS = {
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    prepare = preprocess_step(ctx, params, "text8", ("train",))
-    return [
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            BLAZINGTEXT,
-            HYPERPARAMETERS,
-            channels_of(prepare, "text/plain", "train"),  # word2vec takes the train channel only (DG blazingtext)
-            metric="train:mean_rho",
-            description="BlazingText skip-gram word vectors with subwords on text8, gated on WS-353 rho.",
-            gate_name="CheckRho",
-        ),
-    ]
+def build(p: PipelineBuilder) -> None:
+    prepare = p.preprocess("text8", ("train",))
+    p.train_and_register(
+        BLAZINGTEXT,
+        HYPERPARAMETERS,
+        prepare.channels("text/plain", "train"),  # word2vec takes the train channel only (DG blazingtext)
+        metric="train:mean_rho",
+        description="BlazingText skip-gram word vectors with subwords on text8, gated on WS-353 rho.",
+        gate_name="CheckRho",
+    )
 
 
 USE_CASE = UseCase(

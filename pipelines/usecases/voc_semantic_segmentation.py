@@ -7,11 +7,9 @@ if validation:mIOU >= MetricThreshold: register, else fail.
 """
 
 from pipelines.algorithms import SEMANTIC_SEGMENTATION
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import PASCAL_VOC
-from pipelines.parameters import StandardParameters
 from pipelines.sdk import ParameterString
-from pipelines.steps.vision import prepare_images, train_on_images
 from pipelines.usecase import BaselineNote, UseCase
 
 CHANNELS = ("train", "validation", "train_annotation", "validation_annotation", "label_map")
@@ -33,17 +31,15 @@ HYPERPARAMETERS = {  # NB15's settings, but early stopping from epoch 5 (NB15's 
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
-    max_images = ctx.parameter(
+def build(p: PipelineBuilder) -> None:
+    max_images = p.parameter(
         ParameterString("MaxImages", "0"),
         "Images per split, from the start of VOC's train/val lists, for a cheap run (0 = all: 1,464 + 1,449).",
     )
-    images = prepare_images(
-        ctx, params, "voc_segmentation", CHANNELS, ["--max-images", max_images], download=True, baseline=METRIC
+    images = p.prepare_images(
+        "voc_segmentation", CHANNELS, ["--max-images", max_images], download=True, baseline=METRIC
     )
-    return train_on_images(
-        ctx,
-        params,
+    p.train_on_images(
         images,
         SEMANTIC_SEGMENTATION,
         HYPERPARAMETERS,

@@ -7,13 +7,11 @@ register, else fail. The default run is NB20's cheap demo (10,000 pairs): expect
 """
 
 from pipelines.algorithms import SEQ2SEQ
-from pipelines.context import PipelineContext
+from pipelines.builder import PipelineBuilder
 from pipelines.datasets import WMT17_DE_EN, WMT17_FILES
-from pipelines.parameters import StandardParameters
-from pipelines.recipes import train_and_register
 from pipelines.sdk import ParameterString
-from pipelines.steps.processing import OUTPUT_ROOT, fetch_step, input_path, output_uri, processing_step
-from pipelines.steps.training import JobLimits, channels_of
+from pipelines.steps.processing import OUTPUT_ROOT, input_path
+from pipelines.steps.training import JobLimits
 from pipelines.usecase import BaselineNote, UseCase
 
 # NB20's max_seq_len_source/target. Longer training pairs are left out of the training records (Sockeye, which
@@ -35,23 +33,21 @@ HYPERPARAMETERS = {  # NB20's settings
 }
 
 
-def build(ctx: PipelineContext, params: StandardParameters) -> list:
+def build(p: PipelineBuilder) -> None:
     # Strings, because processing container arguments are strings (the script checks they are whole numbers).
-    max_pairs = ctx.parameter(
+    max_pairs = p.parameter(
         ParameterString("MaxSentencePairs", "10000"),
         "Training sentence pairs read from the start of the corpus (0 = all, about 5.9 million).",
     )
-    vocabulary_size = ctx.parameter(
+    vocabulary_size = p.parameter(
         ParameterString("VocabularySize", "50000"),
         "Entries of each language's vocabulary, the special tokens <pad> <unk> <s> </s> included.",
     )
-    download = fetch_step(ctx, params, WMT17_FILES)
-    prepare = processing_step(
-        ctx,
+    download = p.download(WMT17_FILES)
+    prepare = p.process(
         "Preprocess",
-        script="wmt",
-        instance_type=params.processing_instance_type,
-        inputs={"raw": output_uri(download, "raw")},
+        "wmt",
+        inputs={"raw": download.output("raw")},
         outputs=("train", "validation", "vocab"),
         arguments=[
             "--input",
@@ -66,24 +62,17 @@ def build(ctx: PipelineContext, params: StandardParameters) -> list:
             str(MAX_SEQUENCE_LENGTH),
         ],  # fmt: skip
     )
-    # Seq2Seq knows its three channels' formats (RecordIO-protobuf records, JSON vocabularies): like NB20, the
-    # channels declare no content type.
-    channels = channels_of(prepare, None, "train", "validation", "vocab")
-    return [
-        download,
-        prepare,
-        *train_and_register(
-            ctx,
-            params,
-            SEQ2SEQ,
-            HYPERPARAMETERS,
-            channels,
-            metric="validation:bleu",
-            description="Seq2Seq English-German translation (WMT17), gated on validation BLEU.",
-            gate_name="CheckBleu",
-            limits=JobLimits(max_runtime_in_seconds=4 * 3600),
-        ),
-    ]
+    p.train_and_register(
+        SEQ2SEQ,
+        HYPERPARAMETERS,
+        # Seq2Seq knows its three channels' formats (RecordIO-protobuf records, JSON vocabularies): like NB20, the
+        # channels declare no content type.
+        prepare.channels(None, "train", "validation", "vocab"),
+        metric="validation:bleu",
+        description="Seq2Seq English-German translation (WMT17), gated on validation BLEU.",
+        gate_name="CheckBleu",
+        limits=JobLimits(max_runtime_in_seconds=4 * 3600),
+    )
 
 
 USE_CASE = UseCase(

@@ -1,53 +1,67 @@
-"""Shared step builders that no landed use case exercises fully yet: tuning, model + transform, gate direction."""
+"""The PipelineBuilder and its handles, on what no registered pipeline pins in its golden file: the tuning job's
+security settings the SDK drops, a transform on local NVMe, refused content types and property paths, the gate's
+direction, the steps a passing gate runs, and the parameters a use case declares."""
 
 import json
 
 import pytest
 
 from pipelines.algorithms import XGBOOST
+from pipelines.builder import PipelineBuilder
 from pipelines.context import PipelineContext
+from pipelines.parameters import StandardParameters
 from pipelines.sdk import ContinuousParameter, IntegerParameter, ParameterFloat, ParameterString, Pipeline, quiet
 from pipelines.steps.gate import Gate, TrivialBaseline, baseline_file, gate_step
-from pipelines.steps.model import model_step
 from pipelines.steps.training import Channel, JobLimits
-from pipelines.steps.transform import transform_step
-from pipelines.steps.tuning import best_model_artifacts, best_objective, tuning_step
+from pipelines.usecase import BaselineNote, GeneratedDataset, UseCase
+from tests.conftest import PREFIX, REGION
+
+CHANNELS = [Channel("train", "s3://bucket/train", "text/csv"), Channel("validation", "s3://b/v", "text/csv")]
 
 
-def definition_of(ctx, steps, parameters=()):
+def use_case(**overrides) -> UseCase:
+    settings = {
+        "name": "builders",
+        "title": "builder tests",
+        "algorithms": (XGBOOST,),
+        "dataset_name": "none",
+        "dataset": GeneratedDataset(),
+        "metric_threshold": 0.5,
+        "baseline": BaselineNote(0.5, "none", "a test", at_run_time=False),
+        "build": lambda builder: None,
+        "max_tuning_jobs": 4,
+        **overrides,
+    }
+    return UseCase(**settings)
+
+
+def new_builder(**overrides) -> PipelineBuilder:
+    case = use_case(**overrides)
     with quiet():
-        pipeline = Pipeline("test", parameters=list(parameters), steps=steps, sagemaker_session=ctx.session)
+        ctx = PipelineContext(region=REGION, prefix=PREFIX, use_case=case.name)
+    return PipelineBuilder(ctx, StandardParameters.of(case, REGION))
+
+
+def definition_of(builder: PipelineBuilder) -> dict:
+    with quiet():
+        pipeline = Pipeline(
+            "test", parameters=builder.params.as_list(), steps=builder.steps, sagemaker_session=builder.ctx.session
+        )
         return json.loads(pipeline.definition())
 
 
 @pytest.fixture(scope="module")
-def ctx():
+def tuned():
+    builder = new_builder()
     with quiet():
-        return PipelineContext(region="us-east-1", prefix="sm-algo", use_case="builders")
+        ranges = {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(1, 10)}
+        tune = builder.tune(XGBOOST, {"objective": "reg:squarederror", "num_round": 10}, ranges, CHANNELS,
+                            objective="validation:rmse")  # fmt: skip
+    return tune, definition_of(builder)["Steps"][0]
 
 
-@pytest.fixture(scope="module")
-def tuning(ctx):
-    with quiet():
-        step = tuning_step(
-            ctx,
-            "Tune",
-            XGBOOST,
-            {"objective": "reg:squarederror", "num_round": 10},
-            {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(1, 10)},
-            objective_metric="validation:rmse",
-            maximize=False,
-            channels=[Channel("train", "s3://bucket/train", "text/csv"), Channel("validation", "s3://b/v", "text/csv")],
-            instance_type="ml.m5.xlarge",
-            instance_count=1,
-            max_jobs=4,
-            max_parallel_jobs=2,
-        )
-    return step, definition_of(ctx, [step])["Steps"][0]
-
-
-def test_tuning_keeps_the_security_settings_the_sdk_drops(tuning):
-    _, step = tuning
+def test_tuning_keeps_the_security_settings_the_sdk_drops(tuned):
+    _, step = tuned
     definition = step["Arguments"]["TrainingJobDefinition"]
     assert definition["EnableNetworkIsolation"] is True
     assert definition["EnableInterContainerTrafficEncryption"] is True
@@ -57,15 +71,17 @@ def test_tuning_keeps_the_security_settings_the_sdk_drops(tuning):
     assert "CheckpointConfig" not in definition  # shared by all jobs of the tuning job: see tuning_step
 
 
-def test_tuning_job_config(tuning):
-    _, step = tuning
+def test_tuning_job_config_reads_the_tuning_parameters(tuned):
+    _, step = tuned
     config = step["Arguments"]["HyperParameterTuningJobConfig"]
     assert config["Strategy"] == "Bayesian"
+    # XGBoost's contract: validation:rmse is minimized (DG xgboost-tuning)
     assert config["HyperParameterTuningJobObjective"] == {"Type": "Minimize", "MetricName": "validation:rmse"}
-    assert config["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2}
-    ranges = config["ParameterRanges"]
-    assert ranges["ContinuousParameterRanges"][0]["Name"] == "eta"
-    assert ranges["IntegerParameterRanges"][0] == {
+    assert config["ResourceLimits"] == {
+        "MaxNumberOfTrainingJobs": {"Get": "Parameters.MaxTuningJobs"},
+        "MaxParallelTrainingJobs": {"Get": "Parameters.MaxParallelTuningJobs"},
+    }
+    assert config["ParameterRanges"]["IntegerParameterRanges"][0] == {
         "Name": "max_depth",
         "MinValue": "1",
         "MaxValue": "10",
@@ -75,58 +91,113 @@ def test_tuning_job_config(tuning):
     assert static == {"objective": "reg:squarederror", "num_round": "10"}  # no timestamped job name
 
 
-def test_tuning_best_job_paths(ctx, tuning):
-    step, _ = tuning
-    assert best_objective(step).expr == {
+def test_tuning_handle_reads_the_best_job(tuned):
+    tune, _ = tuned
+    assert tune.metric("validation:rmse").expr == {
         "Get": "Steps.Tune.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value"
     }
-    values = best_model_artifacts(ctx, step).expr["Std:Join"]["Values"]
+    values = tune.model_artifacts.expr["Std:Join"]["Values"]
     assert values[-2:] == [{"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"}, "output/model.tar.gz"]
+    with pytest.raises(ValueError, match="tunes validation:rmse, has no best value of validation:mae"):
+        tune.metric("validation:mae")
 
 
-def test_model_and_transform(ctx):
+def test_batch_transform_creates_its_model_and_scores_with_it():
+    builder = new_builder()
     with quiet():
-        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
-        score = transform_step(
-            ctx, "Score", model, "s3://bucket/data", "application/jsonlines", "application/jsonlines", "ml.m5.xlarge"
-        )
-    steps = definition_of(ctx, [model, score])["Steps"]
-    assert steps[0]["Type"] == "Model"
-    assert steps[0]["Arguments"]["EnableNetworkIsolation"] is True
-    args = steps[1]["Arguments"]
+        score = builder.batch_transform(
+            XGBOOST, "s3://bucket/model.tar.gz", "s3://bucket/data", names=("CreateModel", "Score"),
+            content_type="application/jsonlines",
+        )  # fmt: skip
+    model, transform = definition_of(builder)["Steps"]
+    assert model["Type"] == "Model" and model["Arguments"]["EnableNetworkIsolation"] is True
+    args = transform["Arguments"]
     assert args["ModelName"] == {"Get": "Steps.CreateModel.ModelName"}
     assert args["TransformInput"]["SplitType"] == "Line"
     assert args["TransformOutput"]["AssembleWith"] == "Line"
     assert args["TransformOutput"]["KmsKeyId"] == "${KmsKeyArn}"
     assert args["TransformResources"]["VolumeKmsKeyId"] == "${KmsKeyArn}"
-    assert ctx.step_algorithms["CreateModel"] is XGBOOST  # what the contract check holds the model to
+    assert args["TransformResources"]["InstanceType"] == {"Get": "Parameters.ProcessingInstanceType"}
+    assert score.output().expr == {"Get": "Steps.Score.TransformOutput.S3OutputPath"}
+    assert builder.ctx.step_algorithms["CreateModel"] is XGBOOST  # what the contract check holds the model to
 
 
-def test_a_transform_on_a_local_nvme_type_gets_no_volume_key(ctx):
+def test_a_transform_on_a_local_nvme_type_gets_no_volume_key():
+    builder = new_builder(processing_instance_type="ml.g4dn.xlarge")
     with quiet():
-        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
-        score = transform_step(ctx, "Score", model, "s3://b/d", "text/csv", "text/csv", "ml.g4dn.xlarge")
-    resources = definition_of(ctx, [model, score])["Steps"][1]["Arguments"]["TransformResources"]
+        builder.batch_transform(XGBOOST, "s3://b/model.tar.gz", "s3://b/d", names=("CreateModel", "Score"))
+    resources = definition_of(builder)["Steps"][1]["Arguments"]["TransformResources"]
     assert "VolumeKmsKeyId" not in resources
 
 
-def test_transform_rejects_an_unknown_content_type(ctx):
+def test_transform_rejects_an_unknown_content_type():
+    builder = new_builder()
+    with quiet(), pytest.raises(ValueError, match="image/png"):
+        builder.batch_transform(XGBOOST, "s3://b/m", "s3://b/d", names=("M", "Score"), content_type="image/png")
+
+
+def test_processing_handle_reads_outputs_files_and_baseline():
+    builder = new_builder()
     with quiet():
-        model = model_step(ctx, "CreateModel", XGBOOST, "s3://bucket/model.tar.gz")
-        with pytest.raises(ValueError, match="image/png"):
-            transform_step(ctx, "Score", model, "s3://bucket/data", "image/png", "application/json", "ml.m5.xlarge")
+        prepare = builder.preprocess("abalone", ("train", "test"), baseline="validation:rmse")
+    assert prepare.name == "Generate"  # no InputDataUri: the script generates its data
+    assert prepare.output("test").expr == {
+        "Get": "Steps.Generate.ProcessingOutputConfig.Outputs['test'].S3Output.S3Uri"
+    }
+    joined = prepare.output("test", "rows.csv").expr["Std:Join"]
+    assert joined["On"] == "/" and joined["Values"][1] == "rows.csv"
+    (train,) = prepare.channels("text/csv", "train", sharded=("train",))
+    assert train.sharded and train.content_type == "text/csv"
+    assert prepare.baseline.value().expr == {
+        "Std:JsonGet": {"Path": "value", "PropertyFile": {"Get": "Steps.Generate.PropertyFiles.Baseline"}}
+    }
+    with pytest.raises(ValueError, match="step Generate writes no property file Stats"):
+        prepare.json("Stats", "records")
+
+
+def test_a_step_without_a_baseline_says_so():
+    builder = new_builder()
+    with quiet():
+        prepare = builder.preprocess("abalone", ("train",))
+    with pytest.raises(ValueError, match="step Generate writes no baseline"):
+        prepare.baseline  # noqa: B018
+
+
+@pytest.mark.parametrize("path", ["ModelArtifacts..S3ModelArtifacts", "Outputs[train]", "a b"])
+def test_a_malformed_property_path_is_refused(path):
+    builder = new_builder()
+    with quiet():
+        train = builder.train(XGBOOST, {"num_round": 1}, CHANNELS)
+    with pytest.raises(ValueError, match="not a property path"):
+        train.property(path)
+
+
+def test_steps_a_passing_gate_runs_leave_the_top_level_and_wait_for_registration():
+    builder = new_builder()
+    with quiet():
+        train = builder.train(XGBOOST, {"num_round": 1}, CHANNELS)
+        score = builder.batch_transform(XGBOOST, train.model_artifacts, "s3://b/d", names=("CreateModel", "Score"))
+        gate = builder.gate("validation:rmse", train.metric("validation:rmse"), higher_is_better=False)
+        builder.register_if_passes(
+            gate, XGBOOST, train.model_artifacts, description="d", gate_name="Check", then=(score.model, score)
+        )
+    steps = definition_of(builder)["Steps"]
+    assert [step["Name"] for step in steps] == ["Train", "Check"]
+    passing = steps[1]["Arguments"]["IfSteps"]
+    assert [step["Name"] for step in passing] == ["RegisterModel", "CreateModel", "Score"]
+    assert passing[1]["DependsOn"] == ["RegisterModel"]
 
 
 @pytest.mark.parametrize(
     "higher_is_better, condition_type, words",
     [(True, "GreaterThanOrEqualTo", "must be at least"), (False, "LessThanOrEqualTo", "must be at most")],
 )
-def test_gate_direction(ctx, higher_is_better, condition_type, words):
+def test_gate_direction(higher_is_better, condition_type, words):
     threshold = ParameterFloat("MetricThreshold", 0.5)
     gate = Gate("validation:accuracy", 0.9, threshold, higher_is_better=higher_is_better)
     with quiet():
         step = gate_step(gate, on_pass=[], name="Check")
-    document = definition_of(ctx, [step], [threshold])
+        document = json.loads(Pipeline("test", parameters=[threshold], steps=[step]).definition())
     (condition,) = document["Steps"][0]["Arguments"]["Conditions"]  # no baseline: the threshold alone
     assert condition["Type"] == condition_type
     fail = document["Steps"][0]["Arguments"]["ElseSteps"][0]
@@ -139,7 +210,7 @@ def test_gate_direction(ctx, higher_is_better, condition_type, words):
 def test_a_gate_with_a_baseline_also_requires_beating_it(higher_is_better, strict, side):
     threshold = ParameterFloat("MetricThreshold", 0.5)
     baseline = TrivialBaseline("Preprocess", baseline_file())
-    gate = Gate("test:accuracy", 0.9, threshold, higher_is_better, baseline)
+    gate = Gate("test:accuracy", 0.9, threshold, higher_is_better=higher_is_better, baseline=baseline)
     _, beats = [condition.to_request() for condition in gate.conditions()]
     reading = {"Std:JsonGet": {"Path": "value", "PropertyFile": {"Get": "Steps.Preprocess.PropertyFiles.Baseline"}}}
     assert (beats["Type"], beats["LeftValue"], beats["RightValue"].expr) == (strict, 0.9, reading)
@@ -149,12 +220,22 @@ def test_a_gate_with_a_baseline_also_requires_beating_it(higher_is_better, stric
 
 
 def test_a_use_case_parameter_is_declared_once():
-    with quiet():
-        ctx = PipelineContext(region="us-east-1", prefix="sm-algo", use_case="parameters")
-    pairs = ctx.parameter(ParameterString("MaxPairs", "10"), "Pairs to read.")
-    assert pairs.name == "MaxPairs" and ctx.extra_parameters == {"MaxPairs": (pairs, "Pairs to read.")}
-    with pytest.raises(ValueError, match="sm-algo-parameters: parameter MaxPairs declared twice"):
-        ctx.parameter(ParameterString("MaxPairs", "20"), "Again.")
+    builder = new_builder(name="parameters")
+    pairs = builder.parameter(ParameterString("MaxPairs", "10"), "Pairs to read.")
+    assert pairs.name == "MaxPairs" and builder.ctx.extra_parameters == {"MaxPairs": (pairs, "Pairs to read.")}
+    with pytest.raises(ValueError, match=f"{PREFIX}-parameters: parameter MaxPairs declared twice"):
+        builder.parameter(ParameterString("MaxPairs", "20"), "Again.")
+
+
+def test_standard_parameters_follow_the_use_case():
+    params = StandardParameters.of(use_case(processing_instance_type="ml.c5.xlarge"), REGION)
+    assert params.processing_instance_type.default_value == "ml.c5.xlarge"
+    assert params.training_instance_type.default_value == XGBOOST.compute.default_instance  # the contract's
+    assert params.input_data_uri is None  # generated data
+    assert params.max_tuning_jobs.default_value == 4
+    untrained = StandardParameters.of(use_case(trains=False, max_tuning_jobs=None), REGION)
+    assert untrained.training_instance_type is None and untrained.training_instance_count is None
+    assert untrained.max_tuning_jobs is None
 
 
 def test_channel_without_content_type_leaves_it_out():
@@ -176,4 +257,4 @@ def test_channel_without_content_type_leaves_it_out():
     ],
 )
 def test_spot_plan(limits, wanted, checkpoints, plan):
-    assert limits.spot_plan(wanted, checkpoints) == plan
+    assert limits.spot_plan(spot_wanted=wanted, checkpoints=checkpoints) == plan

@@ -290,14 +290,11 @@ def test_a_job_step_without_a_recorded_algorithm_fires(compiled, image_of):
     assert any("step Train: algorithm: no contract recorded" in str(v) for v in found)
 
 
-def build_fm_without_test_channel(ctx, params):
+def build_fm_without_test_channel(builder):
     from pipelines.algorithms import FACTORIZATION_MACHINES
-    from pipelines.recipes import train_and_register
     from pipelines.steps.training import RECORDIO, Channel
 
-    return train_and_register(
-        ctx,
-        params,
+    builder.train_and_register(
         FACTORIZATION_MACHINES,
         {"feature_dim": 784, "num_factors": 10, "predictor_type": "binary_classifier"},
         [Channel("train", "s3://bucket/train/", RECORDIO)],
@@ -342,14 +339,11 @@ def test_a_run_time_baseline_the_gate_ignores_stops_the_compile():
         compile_pipeline(use_case, REGION, PREFIX)
 
 
-def build_fm_with_test_channel(ctx, params):
+def build_fm_with_test_channel(builder):
     from pipelines.algorithms import FACTORIZATION_MACHINES
-    from pipelines.recipes import train_and_register
     from pipelines.steps.training import RECORDIO, Channel
 
-    return train_and_register(
-        ctx,
-        params,
+    builder.train_and_register(
         FACTORIZATION_MACHINES,
         {"feature_dim": 784, "num_factors": 10, "predictor_type": "binary_classifier"},
         [Channel("train", "s3://bucket/train/", RECORDIO), Channel("test", "s3://bucket/test/", RECORDIO)],
