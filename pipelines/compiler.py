@@ -80,9 +80,23 @@ def _walk(node) -> Iterator[tuple[str, object]]:
             yield from _walk(item)
 
 
+# (use case, region, prefix, options) -> its compiled pipeline. The cached value holds the use case, so its id is
+# never reused for another while the entry exists.
+_COMPILED: dict[tuple[int, str, str, BuildOptions], CompiledPipeline] = {}
+
+
 def compile_pipeline(
     use_case: UseCase, region: str, prefix: str, options: BuildOptions = BuildOptions()
 ) -> CompiledPipeline:
+    """The use case's pipeline for one deployment. Compiling takes a second or two and the result never changes
+    within a process (the app, the docs and the CLI may each ask for it), so each is compiled once per process."""
+    key = (id(use_case), region, prefix, options)
+    if key not in _COMPILED:
+        _COMPILED[key] = _compile(use_case, region, prefix, options)
+    return _COMPILED[key]
+
+
+def _compile(use_case: UseCase, region: str, prefix: str, options: BuildOptions) -> CompiledPipeline:
     params = StandardParameters.of(use_case, region, options)
     with quiet():
         ctx = PipelineContext(region=region, prefix=prefix, use_case=use_case.name, options=options)

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-REGION = "us-east-1"
-PREFIX = "sm-algo"
+from pipelines.naming import DEFAULT_PREFIX as PREFIX
+from pipelines.naming import DEFAULT_REGION as REGION
+from pipelines.naming import REPO_ROOT as ROOT
+
+# Every test builds for the app's defaults (cdk.json): the goldens and docs are named and written for them.
+__all__ = ["PREFIX", "REGION", "ROOT", "cdk_context", "pipeline_name", "pipeline_names"]
+
+
+def pipeline_name(use_case: str) -> str:
+    from pipelines.naming import pipeline_name as named
+
+    return named(PREFIX, use_case)
+
+
+def pipeline_names() -> list[str]:
+    """Every registered pipeline, as deployed with the app's defaults (the registry loads the SageMaker SDK, which
+    the processing tests' image venv lacks: imported here, not at the top)."""
+    from pipelines.registry import USE_CASES
+
+    return [pipeline_name(use_case.name) for use_case in USE_CASES]
 
 
 def cdk_context(**overrides) -> dict:

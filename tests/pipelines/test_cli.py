@@ -22,11 +22,11 @@ from pipelines.cli import main
 from pipelines.cli.cdk import ROOT as CLI_ROOT
 from pipelines.cli.errors import Failure
 from pipelines.cli.runtime import Runtime, run_command
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pipeline_name
 
 ACCOUNT = "123456789012"
 NAME = "abalone-xgboost"
-PIPELINE = f"sm-algo-{NAME}"
+PIPELINE = pipeline_name(NAME)
 EXECUTION_ID = "k3x9p2m7q1z5"
 EXECUTION_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:pipeline/{PIPELINE}/execution/{EXECUTION_ID}"
 PACKAGE_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/{PIPELINE}/3"
@@ -170,10 +170,13 @@ def capture_requests(client, operation: str) -> list[dict]:
 # The entry point (the only subprocess runs) and help
 
 
-def test_list_prints_every_registered_pipeline():
-    result = subprocess.run([sys.executable, "-m", "pipelines", "list"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    header, *rows = result.stdout.splitlines()
+def test_list_prints_every_registered_pipeline(capsys, compiled):
+    # In process: `compiled` has compiled every pipeline for this region and prefix, and compile_pipeline keeps
+    # them, so listing costs no second compile (the entry point itself is run below).
+    code, out, err = run_cli(capsys, ["list"])
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    assert len(rows) == len(compiled)
     assert header.split()[:4] == ["name", "algorithm", "dataset", "steps"]
     abalone = next(row for row in rows if row.startswith("abalone-xgboost"))
     assert "XGBoost 3.2-0" in abalone and "UCI abalone" in abalone

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.registry import USE_CASES
+from tests.conftest import pipeline_names
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
-NAMES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
+NAMES = pipeline_names()
 
 
 def normalized(definition: str) -> str:

@@ -3,9 +3,9 @@
 import pytest
 
 from pipelines import instances
-from pipelines.registry import USE_CASES
+from tests.conftest import pipeline_names
 
-NAMES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
+NAMES = pipeline_names()
 KMS = "${KmsKeyArn}"
 ROLE = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ExecutionRoleName}"
 JOB_TYPES = {"Processing", "Training", "Tuning", "Transform"}

@@ -10,9 +10,9 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from pipelines.registry import USE_CASES
+from tests.conftest import PREFIX, pipeline_name, pipeline_names
 
-NAMES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
+NAMES = pipeline_names()
 OPERATIONS = {
     "Processing": ("CreateProcessingJob", {"ProcessingJobName": "job"}),
     "Training": ("CreateTrainingJob", {"TrainingJobName": "job"}),
@@ -23,9 +23,9 @@ OPERATIONS = {
 }
 EXPRESSIONS = {"Get", "Std:Join", "Std:JsonGet"}
 STAND_INS = {
-    "${DataBucket}": "sm-algo-foundation-databucket-0123456789ab",
+    "${DataBucket}": f"{PREFIX}-foundation-databucket-0123456789ab",
     "${KmsKeyArn}": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-    "${ExecutionRoleName}": "sm-algo-foundation-ExecutionRole-ABCDEF",
+    "${ExecutionRoleName}": f"{PREFIX}-foundation-ExecutionRole-ABCDEF",
     "${AWS::Partition}": "aws",
     "${AWS::AccountId}": "111122223333",
     "${ProcessingCodeBucket}": "cdk-hnb659fds-assets-111122223333-us-east-1",
@@ -90,7 +90,7 @@ def test_job_arguments_match_botocore_request_shapes(compiled, sagemaker_model, 
 
 def test_the_check_catches_a_wrong_field(compiled, sagemaker_model):
     """The validation above can fail: a misspelt field in a training job is reported."""
-    document = with_stand_ins(compiled["sm-algo-abalone-xgboost"].definition)
+    document = with_stand_ins(compiled[pipeline_name("abalone-xgboost")].definition)
     training = next(s for s in document["Steps"] if s["Type"] == "Training")
     arguments = {**training["Arguments"], "TrainingJobName": "job", "EnableNetworkIsolaton": True}
     shape = sagemaker_model.operation_model("CreateTrainingJob").input_shape
