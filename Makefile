@@ -38,7 +38,9 @@ synth: install
 	$(OFFLINE) $(CDK) synth --strict --quiet --no-notices $(CDK_ARGS)
 	$(PY) -m infra.report cdk.out
 
-test: test-unit test-images
+# The two suites run side by side, one core each: `make test` takes as long as the longer one, not their sum.
+test: install $(IMAGE_VENV)/.installed
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-unit test-images
 
 test-unit: install
 	$(OFFLINE) $(PY) -m pytest
