@@ -55,9 +55,11 @@ golden: install
 docs: install
 	$(OFFLINE) $(PY) -m pipelines.docs
 
+# Type checking: what to check and how is in pyproject.toml ([tool.mypy]).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Checks of a synthesized cdk.out (run `make synth` first): CloudFormation linting of every template.
 check: install

@@ -52,8 +52,13 @@ class EndpointSettings:
         _validate(self)
 
     @property
+    def instance_limit(self) -> int:
+        """max_instances as __post_init__ filled it in: the field's type keeps None only for the constructor."""
+        return self.instance_count if self.max_instances is None else self.max_instances
+
+    @property
     def autoscales(self) -> bool:
-        return self.max_instances > self.instance_count
+        return self.instance_limit > self.instance_count
 
     @property
     def captures_data(self) -> bool:

@@ -131,7 +131,7 @@ class EndpointStack(Stack):
             scalable_dimension="sagemaker:variant:DesiredInstanceCount",
             resource_id=f"endpoint/{name}/variant/{VARIANT}",
             min_capacity=settings.instance_count,
-            max_capacity=settings.max_instances,
+            max_capacity=settings.instance_limit,
             role=iam.Role.from_role_arn(self, "AutoScalingRole", role_arn, mutable=False),
         )
         # The resource id is a plain string, so CloudFormation would not otherwise wait for the endpoint, which

@@ -1,5 +1,6 @@
 """The SageMaker execution role: one role for the pipelines and the jobs they start, granted only what the compiled
-pipelines need, in three customer-managed policies (data, jobs, images) so each stays small and reviewable."""
+pipelines need, in four customer-managed policies (data, jobs, images, VPC network) so each stays small and
+reviewable; a policy with nothing to grant (no ECR images, no subnets) is left out."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ class ExecutionRole(Construct):
         step_types = [t for t in sorted(self._needs.step_types) if t in JOB_KINDS]
         # Endpoints of registered models (opt-in stacks) are named after their pipeline, and log as this role.
         endpoints = [f"Endpoints/{group}" for group in self._needs.model_package_groups]
-        log_groups = sorted({JOB_KINDS[t][2] for t in step_types} - {None}) + endpoints
+        log_groups = sorted({group for t in step_types if (group := JOB_KINDS[t][2]) is not None}) + endpoints
         statements = [
             iam.PolicyStatement(
                 sid=f"Run{step_type}Steps",

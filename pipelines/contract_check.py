@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pipelines import instances
 from pipelines.algorithms import Algorithm
-from pipelines.algorithms.contract import CHECKPOINTS_SOURCE, SPOT_WAIT_WITHOUT_CHECKPOINTS, holds
+from pipelines.algorithms.contract import CHECKPOINTS_SOURCE, SPOT_WAIT_WITHOUT_CHECKPOINTS, Range, holds
 
 BOTOCORE_SOURCE = "botocore service model (the API's instance-type enumerations)"
 SHARDS_SOURCE = "https://docs.aws.amazon.com/sagemaker/latest/dg/randomcutforest.html"
@@ -251,10 +251,15 @@ class _Checker:
             if outside:
                 message = f"{spec.name} values {', '.join(outside)} are not among {', '.join(spec.values)}"
                 self._fail(step, "tuning", message, spec.source)
-        elif float(tuned["MinValue"]) < spec.low or float(tuned["MaxValue"]) > spec.high:
+        else:
+            self._bounds(step, spec, tuned)
+
+    def _bounds(self, step: str, spec: Range, tuned: Mapping) -> None:
+        low, high = spec.bounds()
+        if float(tuned["MinValue"]) < low or float(tuned["MaxValue"]) > high:
             message = (
                 f"{spec.name} tuned over [{tuned['MinValue']}, {tuned['MaxValue']}], beyond the recommended "
-                f"[{spec.low:g}, {spec.high:g}]"
+                f"[{low:g}, {high:g}]"
             )
             self._fail(step, "tuning", message, spec.source)
 
@@ -369,5 +374,5 @@ def _page(algorithm: Algorithm) -> str:
 
 
 def _tuning_page(algorithm: Algorithm) -> str:
-    sources = [spec.source for spec in (*algorithm.metrics, *algorithm.tunable)]
+    sources = [spec.source for spec in algorithm.metrics] + [spec.source for spec in algorithm.tunable]
     return sources[0] if sources else algorithm.compute.source

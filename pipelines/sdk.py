@@ -1,7 +1,7 @@
 """The one door to the SageMaker Python SDK v3: it makes building a pipeline definition an offline, local act.
 
-Import SDK names from here, never from `sagemaker` directly, so these settings always come first (see
-../shared/spec/sdk-v3-offline.md for how each was found):
+Import SDK names from here, never from `sagemaker` directly, so these settings always come first (each with the
+behaviour of SDK 3.27.0 it prevents; tests/test_offline_synth.py checks that a synth makes no network call):
 - a region in the environment at import time: `sagemaker.ai_registry` builds a boto3 client in a class body and
   raises NoRegionError without one; the real deployment region is passed to every session explicitly;
 - no EC2 instance-metadata lookups (botocore's credential chain would try 169.254.169.254);

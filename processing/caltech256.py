@@ -96,10 +96,10 @@ def _main(argv: Sequence[str]) -> int:
             write_stats(os.path.join(staging["stats"], "stats.json"), splits, len(scan.classes), args.train_per_class)
             if baseline is not None:
                 baseline.write(staging[baselines.OUTPUT])
-    images = sum(len(image_class.images) for image_class in scan.classes)
+    image_count = sum(len(image_class.images) for image_class in scan.classes)
     skipped = skipped_summary(scan.skipped)
     print(
-        f"caltech256: read {where}: {len(scan.classes)} classes, {images} images, {skipped}; "
+        f"caltech256: read {where}: {len(scan.classes)} classes, {image_count} images, {skipped}; "
         f"wrote train {len(splits['train'])} ({args.train_per_class} per class, seed {args.seed}), "
         f"validation {len(splits['validation'])}"
         + (f"; baseline {baseline.metric} {baseline.value:.6g}: {baseline.model}" if baseline else "")

@@ -48,7 +48,7 @@ import posixpath
 import re
 import shutil
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from shared.archives import dataset_root
 from shared.arguments import positive
@@ -79,17 +79,33 @@ _CLASS_FOLDER = re.compile(r"([0-9]+)\.")
 _CLASS_PREFIX = re.compile(r"[0-9]+\.(.+)")
 
 
-class Table(NamedTuple):
+Box = tuple[float, float, float, float]  # left, top, width, height
+T = TypeVar("T")
+# field_parser's parse(field, parse_fn) -> parse_fn(cell of that field)
+Parse = Callable[[str, Callable[[str], Any]], Any]
+
+
+class Table(NamedTuple, Generic[T]):
     """A metadata file's rows by their first field (image or class id): id -> (1-based row, parsed values)."""
 
     path: str
-    rows: dict[int, tuple[int, object]]
+    rows: dict[int, tuple[int, T]]
 
     def row(self, key: int) -> int:
         return self.rows[key][0]
 
-    def value(self, key: int) -> object:
+    def value(self, key: int) -> T:
         return self.rows[key][1]
+
+
+class Metadata(NamedTuple):
+    """The five metadata files, each row's values after the id parsed."""
+
+    images: Table[str]  # image_file_name: relative to images/
+    classes: Table[str]  # class_name, e.g. '001.Black_footed_Albatross'
+    boxes: Table[Box]
+    labels: Table[int]  # class_id
+    split: Table[bool]  # is_training_image
 
 
 class Sample(NamedTuple):
@@ -97,7 +113,7 @@ class Sample(NamedTuple):
     file: str  # image_file_name: relative to images/
     name: str  # the output name, without extension
     label: int  # 0-based class id
-    box: tuple[float, float, float, float]  # left, top, width, height
+    box: Box
     box_row: int  # row of bounding_boxes.txt, for messages
     training: bool
 
@@ -111,15 +127,15 @@ def _main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     work_dir = os.path.dirname(os.path.abspath(args.output_dir))
     with dataset_root(args.input, is_root, member_filter(args.classes), work_dir) as root:
-        tables = read_metadata(root)
-        selected = select_classes(parser, tables[CLASSES], args.classes)
-        samples = select_samples(tables, selected)
-        check_splits(samples, selected, tables[SPLIT].path)
-        clipped = write_outputs(root, samples, categories(tables[CLASSES], selected), args.output_dir)
+        metadata = read_metadata(root)
+        selected = select_classes(parser, metadata.classes, args.classes)
+        samples = select_samples(metadata, selected)
+        check_splits(samples, selected, metadata.split.path)
+        clipped = write_outputs(root, samples, categories(metadata.classes, selected), args.output_dir)
     training = sum(sample.training for sample in samples)
-    skipped = len(tables[IMAGES].rows) - len(samples)
+    skipped = len(metadata.images.rows) - len(samples)
     print(
-        f"cub200: read {args.input}: {len(tables[IMAGES].rows)} images of {len(tables[CLASSES].rows)} classes; "
+        f"cub200: read {args.input}: {len(metadata.images.rows)} images of {len(metadata.classes.rows)} classes; "
         f"selected {len(selected)} classes; wrote train {training}, validation {len(samples) - training} images "
         f"with JSON annotations; clipped {clipped} box(es) at most {TOLERANCE:g} pixel outside their image; "
         f"skipped {skipped} images of unselected classes"
@@ -171,24 +187,32 @@ def member_filter(selected: tuple[int, ...] | None) -> Callable[[str], bool]:
 # --- metadata -------------------------------------------------------------------------------------------------
 
 
-def read_metadata(root: str) -> dict[str, Table]:
+def read_metadata(root: str) -> Metadata:
     """The five metadata files, each row parsed and checked, the files checked against each other."""
-    tables = {name: read_table(root, name, fields, parse) for name, (fields, parse) in SCHEMA.items()}
-    for name in (BOXES, LABELS, SPLIT):
-        check_same_images(tables[IMAGES], tables[name])
-    labels, classes = tables[LABELS], tables[CLASSES]
+    metadata = Metadata(
+        read_table(root, IMAGES, lambda parse: parse("image_file_name", relative_path)),
+        read_table(root, CLASSES, lambda parse: parse("class_name", str)),
+        read_table(root, BOXES, parse_box),
+        read_table(root, LABELS, lambda parse: parse("class_id", parse_count)),
+        read_table(root, SPLIT, lambda parse: parse("is_training_image", flag)),
+    )
+    others: tuple[Table[Any], ...] = (metadata.boxes, metadata.labels, metadata.split)
+    for other in others:
+        check_same_images(metadata.images, other)
+    labels, classes = metadata.labels, metadata.classes
     for number, class_id in labels.rows.values():
         if class_id not in classes.rows:
             raise InputError(f"unknown class id {class_id}: not in {CLASSES}", file=labels.path, row=number)
-    return tables
+    return metadata
 
 
-def read_table(root: str, name: str, fields: tuple[str, ...], parse_values: Callable) -> Table:
+def read_table(root: str, name: str, parse_values: Callable[[Parse], T]) -> Table[T]:
     """The file's rows by their first field, an id; parse_values(parse) gives the values of the other fields."""
     path = os.path.join(root, name)
     if not os.path.isfile(path):
         raise InputError("missing metadata file", file=path)
-    rows: dict[int, tuple[int, object]] = {}
+    fields = FIELDS[name]
+    rows: dict[int, tuple[int, T]] = {}
     for number, line in enumerate(text_lines(path), start=1):
         parse = field_parser(line.split(), fields, path, number)
         key = parse(fields[0], parse_count)
@@ -222,7 +246,7 @@ def flag(text: str) -> bool:
     return text == "1"
 
 
-def parse_box(parse: Callable) -> tuple[float, float, float, float]:
+def parse_box(parse: Parse) -> Box:
     return parse("x", parse_decimal), parse("y", parse_decimal), parse("width", size), parse("height", size)
 
 
@@ -233,17 +257,17 @@ def size(text: str) -> float:
     return value
 
 
-# file -> (fields, parse(field_parser's parse) -> the row's values after the id)
-SCHEMA: dict[str, tuple[tuple[str, ...], Callable]] = {
-    IMAGES: (("image_id", "image_file_name"), lambda parse: parse("image_file_name", relative_path)),
-    CLASSES: (("class_id", "class_name"), lambda parse: parse("class_name", str)),
-    BOXES: (("image_id", "x", "y", "width", "height"), parse_box),
-    LABELS: (("image_id", "class_id"), lambda parse: parse("class_id", parse_count)),
-    SPLIT: (("image_id", "is_training_image"), lambda parse: parse("is_training_image", flag)),
+# file -> its fields, the id first
+FIELDS = {
+    IMAGES: ("image_id", "image_file_name"),
+    CLASSES: ("class_id", "class_name"),
+    BOXES: ("image_id", "x", "y", "width", "height"),
+    LABELS: ("image_id", "class_id"),
+    SPLIT: ("image_id", "is_training_image"),
 }
 
 
-def check_same_images(images: Table, other: Table) -> None:
+def check_same_images(images: Table[str], other: Table[Any]) -> None:
     """Every image id of images.txt has a row in other, and other has no image id that images.txt lacks."""
     other_name, images_name = os.path.basename(other.path), os.path.basename(images.path)
     for image_id, (number, _) in images.rows.items():
@@ -257,7 +281,7 @@ def check_same_images(images: Table, other: Table) -> None:
 # --- selection ------------------------------------------------------------------------------------------------
 
 
-def select_classes(parser: argparse.ArgumentParser, classes: Table, wanted: tuple[int, ...] | None) -> list[int]:
+def select_classes(parser: argparse.ArgumentParser, classes: Table[str], wanted: tuple[int, ...] | None) -> list[int]:
     """The selected CUB class ids, ascending: index i is the output's class id i."""
     if wanted is None:
         return sorted(classes.rows)
@@ -268,7 +292,7 @@ def select_classes(parser: argparse.ArgumentParser, classes: Table, wanted: tupl
     return list(wanted)
 
 
-def categories(classes: Table, selected: list[int]) -> list[dict]:
+def categories(classes: Table[str], selected: list[int]) -> list[dict]:
     return [{"class_id": index, "name": class_name(classes.value(cub_id))} for index, cub_id in enumerate(selected)]
 
 
@@ -278,14 +302,14 @@ def class_name(text: str) -> str:
     return match.group(1) if match else text
 
 
-def select_samples(tables: dict[str, Table], selected: list[int]) -> list[Sample]:
+def select_samples(metadata: Metadata, selected: list[int]) -> list[Sample]:
     """The images of the selected classes in image id order; InputError when two share an output name."""
     index = {cub_id: label for label, cub_id in enumerate(selected)}
-    images, boxes = tables[IMAGES], tables[BOXES]
+    images, boxes = metadata.images, metadata.boxes
     samples: list[Sample] = []
     names: dict[str, Sample] = {}
     for image_id in sorted(images.rows):
-        label = index.get(tables[LABELS].value(image_id))
+        label = index.get(metadata.labels.value(image_id))
         if label is None:
             continue
         file = images.value(image_id)
@@ -295,7 +319,7 @@ def select_samples(tables: dict[str, Table], selected: list[int]) -> list[Sample
             message = f"images {first.file} (row {images.row(first.image_id)}) and {file} both give {name}.jpg"
             raise InputError(message, file=images.path, row=images.row(image_id))
         sample = Sample(image_id, file, name, label, boxes.value(image_id), boxes.row(image_id),
-                        tables[SPLIT].value(image_id))  # fmt: skip
+                        metadata.split.value(image_id))  # fmt: skip
         names[name] = sample
         samples.append(sample)
     return samples

@@ -40,6 +40,7 @@ from typing import IO, NamedTuple
 
 import numpy as np
 from shared import baselines
+from shared.archives import member_file
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
@@ -141,7 +142,7 @@ def read_archive(path: str, staging: dict[str, str], files: contextlib.ExitStack
             for member in archive:
                 if not member.isfile() or member.name not in (CLASSES, *splits):
                     continue
-                stream = archive.extractfile(member)
+                stream = member_file(archive, member)
                 where = f"{path}:{member.name}"
                 if member.name == CLASSES:
                     names = parse_classes(stream.read(), where)
@@ -154,9 +155,9 @@ def read_archive(path: str, staging: dict[str, str], files: contextlib.ExitStack
         raise InputError(f"not a valid tar.gz archive (or truncated): {exc}", file=path) from None
     if names is None:
         raise InputError(f"missing member {CLASSES!r}", file=path)
-    for member, split in splits.items():
+    for name, split in splits.items():
         if split not in spools:
-            raise InputError(f"missing member {member!r}", file=path)
+            raise InputError(f"missing member {name!r}", file=path)
     return names, spools
 
 

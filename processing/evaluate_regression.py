@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import xgboost
 from shared import baselines
+from shared.archives import member_file
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
@@ -81,7 +82,7 @@ def extract_model(archive: str, folder: str) -> str:
             if model is None:
                 raise InputError(f"no file '{MODEL_FILE}' in the archive", file=archive)
             path = os.path.join(folder, MODEL_FILE)
-            with tar.extractfile(model) as source, open(path, "wb") as target:
+            with member_file(tar, model) as source, open(path, "wb") as target:
                 shutil.copyfileobj(source, target)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"not a readable tar.gz archive ({exc})", file=archive) from None

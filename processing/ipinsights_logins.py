@@ -183,7 +183,7 @@ def public_slash16_prefixes() -> np.ndarray:
 
 def overlaps_reserved(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     ranges = reserved_ranges()
-    return ((first[:, None] <= ranges[:, 1]) & (last[:, None] >= ranges[:, 0])).any(axis=1)
+    return np.any((first[:, None] <= ranges[:, 1]) & (last[:, None] >= ranges[:, 0]), axis=1)
 
 
 def public_addresses(rng: np.random.Generator, count: int) -> np.ndarray:

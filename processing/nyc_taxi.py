@@ -64,15 +64,6 @@ NAB_ANOMALY_POINTS = (
     "2015-01-01 01:00:00",  # New Year
     "2015-01-27 00:00:00",  # the January 2015 blizzard
 )
-# NAB's anomaly windows of the same series, copied from numenta/NAB labels/combined_windows.json: NAB scores
-# detectors by them; each is centred on its point above. Not used for the labels (see the module docstring).
-NAB_ANOMALY_WINDOWS = (
-    ("2014-10-30 15:30:00", "2014-11-03 22:30:00"),
-    ("2014-11-25 12:00:00", "2014-11-29 19:00:00"),
-    ("2014-12-23 11:30:00", "2014-12-27 18:30:00"),
-    ("2014-12-29 21:30:00", "2015-01-03 04:30:00"),
-    ("2015-01-24 20:30:00", "2015-01-29 03:30:00"),
-)
 # A shingle is labelled 1 when its last timestamp is at most this far from an anomaly point, before or after.
 LABEL_HALF_WIDTH = np.timedelta64(24, "h")
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")

@@ -12,6 +12,7 @@ streamed in 1 MiB chunks and checked as it is copied, so memory stays bounded; a
 import argparse
 import contextlib
 import gzip
+import io
 import os
 import zipfile
 import zlib
@@ -30,6 +31,8 @@ ALLOWED = b"abcdefghijklmnopqrstuvwxyz "
 SPACE = ord(" ")
 GZIP_MAGIC, ZIP_MAGIC = b"\x1f\x8b", b"PK\x03\x04"
 STREAM_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error, zipfile.BadZipFile)
+# What open_text8 yields: a file or zip member (typed IO[bytes]) or a GzipFile (typed apart, as a BufferedIOBase).
+BinaryStream = IO[bytes] | io.BufferedIOBase
 
 
 def main(argv: Sequence[str]) -> int:
@@ -64,7 +67,7 @@ def find_input(path: str) -> str:
 
 
 @contextlib.contextmanager
-def open_text8(path: str) -> Iterator[tuple[IO[bytes], str]]:
+def open_text8(path: str) -> Iterator[tuple[BinaryStream, str]]:
     """(binary stream of the decompressed text, name for messages)."""
     with open(path, "rb") as file:
         magic = file.read(4)
@@ -82,16 +85,16 @@ def open_text8(path: str) -> Iterator[tuple[IO[bytes], str]]:
                 if MEMBER not in names:
                     raise InputError(f"missing member {MEMBER!r} (found {names[:5]})", file=path)
                 try:
-                    stream = archive.open(MEMBER)
+                    member = archive.open(MEMBER)
                 except (zipfile.BadZipFile, NotImplementedError) as exc:
                     raise InputError(f"corrupt member: {exc}", file=f"{path}:{MEMBER}") from None
-                with stream:
-                    yield stream, f"{path}:{MEMBER}"
+                with member:
+                    yield member, f"{path}:{MEMBER}"
         else:
             yield file, path
 
 
-def copy_checked(stream: IO[bytes], output: IO[bytes], where: str) -> tuple[int, int]:
+def copy_checked(stream: BinaryStream, output: IO[bytes], where: str) -> tuple[int, int]:
     """Copies stream to output, checking every byte; returns (words, bytes).
 
     The last byte read is held back until the next chunk (or the end) shows whether it is the final one, the only

@@ -44,7 +44,7 @@ import shutil
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from itertools import zip_longest
 
 from shared.archives import existing_folder, extract, is_archive
@@ -76,7 +76,7 @@ def write_outputs(args: argparse.Namespace, train: list[str], dev: list[str]) ->
 
     # Pass 1: token counts of the kept training pairs. Pass 2 reads the files again: the full corpus (~5.9M pairs)
     # would not fit in memory as token lists.
-    counts = (Counter(), Counter())
+    counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     train_stats = Stats()
     for source, target in usable_pairs(train, args.max_pairs, args.max_length, train_stats):
         counts[0].update(source)
@@ -179,7 +179,7 @@ class Stats:
         return f"read {self.read} pairs, kept {self.kept}, skipped {self.empty} empty and {self.too_long} too long"
 
 
-def read_lines(path: str) -> Iterator[str]:
+def read_lines(path: str) -> Generator[str, None, None]:
     """The file's lines without line ends; a file that is not (gzip of) UTF-8 text is an InputError."""
     try:
         opener = gzip.open if path.endswith(".gz") else open

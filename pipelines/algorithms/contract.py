@@ -86,6 +86,12 @@ class Range:
     high: float | None = None
     values: tuple[str, ...] = ()
 
+    def bounds(self) -> tuple[float, float]:
+        """(low, high) of an Integer or Continuous range; a Categorical one has values instead."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.name}: a {self.kind} range needs low and high")
+        return self.low, self.high
+
 
 @dataclass(frozen=True)
 class Compute:

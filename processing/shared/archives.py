@@ -13,6 +13,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
+from typing import IO
 
 from shared.errors import InputError
 
@@ -104,6 +105,14 @@ def extract(archive: str, folder: str, wanted: Callable[[str], bool]) -> None:
         raise InputError(f"unsafe archive member: {exc}", file=archive) from None
     except ARCHIVE_ERRORS as exc:
         raise InputError(f"corrupt or unreadable archive: {type(exc).__name__}: {exc}", file=archive) from None
+
+
+def member_file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """The contents of a regular file member (callers pick those: tarfile gives None for any other kind)."""
+    stream = tar.extractfile(member)
+    if stream is None:
+        raise InputError(f"archive member {member.name!r} is not a regular file")
+    return stream
 
 
 def find_root(path: str, is_root: Callable[[str], bool], depth: int = SEARCH_DEPTH) -> str | None:

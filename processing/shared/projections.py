@@ -51,6 +51,8 @@ def read_projections(files: Sequence[str], float32: bool = False) -> Projections
         if len(rows) == start:
             raise InputError("no projection rows", file=path)
         counts.append((path, len(rows) - start))
+    if first is None:  # only without files: a file without projections fails above
+        raise InputError("no projection files")
     return Projections(np.array(rows, dtype=np.float64), counts, first)
 
 

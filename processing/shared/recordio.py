@@ -14,9 +14,10 @@ write_int32_sequences) write. The payload is a protobuf aialgs.data.Record (prot
     Float32Tensor  { repeated float values = 1 [packed]; repeated uint64 keys = 2 [packed];
                      repeated uint64 shape = 3 [packed]; }     (Int32Tensor: the same with int32 values)
 
-Dense and sparse records (write_dense, write_sparse) have one map entry keyed "values" in features (and in label,
-when there are labels), as the v2 SDK did. Seq2Seq records (write_int32_sequences) have two entries in features,
-"source" and "target", and no label, as the Seq2Seq example's own writer makes them (below). Fields are written in
+Dense records (write_dense) have one map entry keyed "values" in features (and in label, when there are labels), as
+the v2 SDK did; sparse ones add keys and shape to that layout, and only the tests write them (their sparse writer
+builds on the pieces here). Seq2Seq records (write_int32_sequences) have two entries in features, "source" and
+"target", and no label, as the Seq2Seq example's own writer makes them (below). Fields are written in
 field-number order, map entries in key order and empty packed fields are left out, as protobuf does, so the payloads
 are byte-identical to protobuf's own SerializeToString(deterministic=True) (and parse to equal messages).
 
@@ -26,7 +27,6 @@ infinity. Shape and index errors are found before anything is written; that valu
 on that error part of the output may already be written (the scripts write into staged_outputs folders).
 """
 
-import operator
 import struct
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
@@ -38,8 +38,8 @@ MAX_PAYLOAD = (1 << 29) - 1  # the top 3 bits of the length word are the continu
 # Dense: output bytes built per write() call. It bounds the extra memory, and a chunk that stays in the CPU caches
 # until write() copies it out measured faster than 64 MB ones (benchmarks/README.md).
 CHUNK_BYTES = 4 << 20
-CHUNK_VALUES = 1 << 18  # sparse / int32: values per chunk; their index arithmetic takes ~50 bytes a value
-CHUNK_ROWS = 1 << 16  # sparse / int32: records per chunk, so that runs of empty rows stay bounded too
+CHUNK_VALUES = 1 << 18  # int32 (and sparse): values per chunk; their index arithmetic takes ~50 bytes a value
+CHUNK_ROWS = 1 << 16  # int32 (and sparse): records per chunk, so that runs of empty rows stay bounded too
 
 # Tag bytes: (field number << 3) | wire type 2 (length-delimited). Every field used here is length-delimited.
 _FEATURES, _LABEL = 0x0A, 0x12  # Record.features = 1, Record.label = 2
@@ -47,7 +47,7 @@ _ENTRY_KEY = b"\x0a\x06values"  # map entry field 1 (key), the string "values"
 _SOURCE_KEY, _TARGET_KEY = b"\x0a\x06source", b"\x0a\x06target"  # the Seq2Seq keys, in key order
 _ENTRY_VALUE = 0x12  # map entry field 2 (value)
 _FLOAT32_TENSOR, _INT32_TENSOR = 0x12, 0x3A  # Value fields 2 and 7
-_VALUES, _KEYS, _SHAPE = 0x0A, 0x12, 0x1A  # tensor fields 1, 2 and 3, all packed
+_VALUES = 0x0A  # tensor field 1, packed (keys and shape, fields 2 and 3, only sparse records have)
 
 _FLOAT32 = np.dtype("<f4")
 _INT32 = np.iinfo(np.int32)
@@ -85,37 +85,6 @@ def write_dense(stream: BinaryIO, features, labels=None) -> int:
         if labels is not None:
             rows[:, label_at : label_at + 4] = labels[start : start + len(rows)].view(np.uint8).reshape(-1, 4)
         _write_all(stream, rows)
-    return count
-
-
-def write_sparse(stream: BinaryIO, indptr, indices, values, num_columns: int, labels=None) -> int:
-    """Writes one sparse record per row of a CSR matrix (scipy's indptr/indices/data); returns the row count.
-
-    Row i's values are values[indptr[i]:indptr[i + 1]] (as float32) at columns indices[...] (the tensor's keys),
-    with shape [num_columns]; an empty row has only the shape. Indices are written in the given order, unsorted
-    or repeated ones included, as the v2 SDK's write_spmatrix_to_sparse_tensor did.
-    """
-    num_columns = operator.index(num_columns)
-    if num_columns < 1:
-        raise ValueError(f"num_columns must be positive, got {num_columns}")
-    indptr = _as_integers(indptr, "indptr")
-    indices = _as_integers(indices, "indices")
-    values = _as_real_array(values, "values")
-    _check_csr(indptr, indices, values, num_columns)
-    count = len(indptr) - 1
-    labels = _as_labels(labels, count)
-    shape = _field(_SHAPE, _varint(num_columns))
-    for start, stop in _chunks(indptr):
-        first, last = int(indptr[start]), int(indptr[stop])
-        offsets = indptr[start : stop + 1] - first
-        chunk_values = np.empty(last - first, _FLOAT32)
-        _put_float32(chunk_values, values[first:last], "values", first)
-        keys = indices[first:last].view(np.uint64)  # checked non-negative
-        pieces = _tensor_pieces(_FEATURES, _FLOAT32_TENSOR, _packed_fixed32(chunk_values, offsets),
-                                _packed_varints(keys, offsets), shape)  # fmt: skip
-        if labels is not None:
-            pieces += _label_pieces(labels[start:stop])
-        _write_all(stream, _assemble(pieces, stop - start))
     return count
 
 
@@ -161,15 +130,6 @@ def _as_real_array(data, name: str) -> np.ndarray:
     return array
 
 
-def _as_integers(data, name: str) -> np.ndarray:
-    array = np.asarray(data)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
-    if array.size and array.dtype.kind not in "iu":  # an empty list comes as float64
-        raise ValueError(f"{name} must be integers, got dtype {array.dtype}")
-    return array.astype(np.int64, copy=False)  # uint64 and int64 do not mix in numpy arithmetic
-
-
 def _as_labels(labels, count: int) -> np.ndarray | None:
     """Labels as float32 (little-endian, contiguous), one per record."""
     if labels is None:
@@ -184,34 +144,12 @@ def _as_labels(labels, count: int) -> np.ndarray | None:
     return converted
 
 
-def _check_csr(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, num_columns: int) -> None:
-    if values.ndim != 1:
-        raise ValueError(f"values must be 1-D, got shape {values.shape}")
-    if len(indptr) == 0 or indptr[0] != 0:
-        raise ValueError("indptr must start with 0 (it has one entry per row plus one)")
-    steps = np.diff(indptr)
-    if (steps < 0).any():
-        row = int(np.argmax(steps < 0))
-        raise ValueError(f"indptr must not decrease: indptr[{row + 1}] < indptr[{row}]")
-    if indptr[-1] != len(indices) or len(indices) != len(values):
-        raise ValueError(f"indptr ends at {indptr[-1]}, but there are {len(indices)} indices and {len(values)} values")
-    outside = (indices < 0) | (indices >= num_columns)
-    if outside.any():
-        at = int(np.argmax(outside))
-        raise ValueError(f"indices[{at}] = {indices[at]} is outside 0..{num_columns - 1} (num_columns {num_columns})")
-
-
 def _as_sequences(sequences: Sequence, name: str) -> tuple[np.ndarray, np.ndarray]:
     """All the sequences' values, concatenated as int64, and offsets: sequence i is values[offsets[i]:offsets[i+1]]."""
     sequences = list(sequences)  # it is walked twice
-    # Fast path, without numpy calls per sequence (they would cost more than the encoding): one concatenation.
-    try:
-        lengths = np.fromiter(map(len, sequences), np.int64)
-        values = np.concatenate(sequences) if len(lengths) else np.zeros(0, np.int64)
-    except (TypeError, ValueError):  # e.g. a number instead of a sequence, or sequences of different ranks
-        lengths = values = None
-    if values is None or values.ndim != 1 or values.dtype.kind not in "iu" or not lengths.all():
-        values, lengths = _check_each_sequence(sequences, name)  # raises a precise error, or mixed int types
+    concatenated = _concatenated(sequences)
+    # None: check them one by one, which raises a precise error or gives the values of mixed int types
+    values, lengths = concatenated if concatenated is not None else _check_each_sequence(sequences, name)
     offsets = np.zeros(len(lengths) + 1, np.int64)
     np.cumsum(lengths, out=offsets[1:])
     outside = (values < _INT32.min) | (values > _INT32.max)  # before any cast: uint64 could wrap into range
@@ -219,6 +157,19 @@ def _as_sequences(sequences: Sequence, name: str) -> tuple[np.ndarray, np.ndarra
         number = int(np.searchsorted(offsets, np.argmax(outside), side="right")) - 1
         raise ValueError(f"{name}[{number}] must be int32 integers, got values outside the int32 range")
     return values.astype(np.int64, copy=False), offsets
+
+
+def _concatenated(sequences: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """The fast path, without numpy calls per sequence (they would cost more than the encoding): the values of all
+    sequences in one concatenation and their lengths, or None unless all are non-empty 1-D integer sequences."""
+    try:
+        lengths = np.fromiter(map(len, sequences), np.int64)
+        values = np.concatenate(sequences) if len(lengths) else np.zeros(0, np.int64)
+    except (TypeError, ValueError):  # e.g. a number instead of a sequence, or sequences of different ranks
+        return None
+    if values.ndim != 1 or values.dtype.kind not in "iu" or not lengths.all():
+        return None
+    return values, lengths
 
 
 def _check_each_sequence(sequences: Sequence, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -273,41 +224,30 @@ def _tensor_head(map_tag: int, values_size: int) -> bytes:
 # --- variable-length records: each part's size per record, then offsets, then vectorized scatters ------------
 
 
-def _tensor_pieces(
-    map_tag: int,
-    tensor_tag: int,
-    values: Piece,
-    keys: Piece | None = None,
-    shape: bytes = b"",
-    entry_key: bytes = _ENTRY_KEY,
-) -> list[Piece]:
-    """Record field map_tag = {key: Value{tensor_tag: {values, keys, shape}}} of each record.
+def _tensor_pieces(map_tag: int, tensor_tag: int, tensor: list[Piece], entry_key: bytes = _ENTRY_KEY) -> list[Piece]:
+    """Record field map_tag = {key: Value{tensor_tag: tensor}} of each record.
 
-    values and keys: the packed contents of those fields; like protobuf, an empty packed field is left out (a tensor
-    without any field is still written, as an empty message). shape: the whole, constant shape field, or b"".
-    entry_key: the map entry's key field (tag, length and the key's bytes), "values" by default.
+    tensor: the pieces of the tensor's fields, its values field (_packed_field) first; a tensor whose fields are all
+    left out is still written, as an empty message. entry_key: the map entry's key field (tag, length and the key's
+    bytes), "values" by default.
     """
-    tensor = []
-    for tag, packed in ((_VALUES, values), (_KEYS, keys)):
-        if packed is not None:
-            tensor += [_header(tag, packed[0], present=packed[0] > 0), packed]
-    if shape:
-        tensor.append(_constant(shape, len(values[0])))
+    count = len(tensor[0][0])
     value = [_header(tensor_tag, _total(tensor)), *tensor]
-    entry = [_constant(entry_key, len(values[0])), _header(_ENTRY_VALUE, _total(value)), *value]
+    entry = [_constant(entry_key, count), _header(_ENTRY_VALUE, _total(value)), *value]
     return [_header(map_tag, _total(entry)), *entry]
 
 
-def _label_pieces(labels: np.ndarray) -> list[Piece]:
-    return _tensor_pieces(_LABEL, _FLOAT32_TENSOR, _packed_fixed32(labels, np.arange(len(labels) + 1)))
+def _packed_field(tag: int, packed: Piece) -> list[Piece]:
+    """A packed field of each record, its tag and length, then its contents; left out where empty, as protobuf does."""
+    return [_header(tag, packed[0], present=packed[0] > 0), packed]
 
 
 def _int32_pieces(entry_key: bytes, values: np.ndarray, offsets: np.ndarray) -> list[Piece]:
     """features[key] = Int32Tensor of values[offsets[i]:offsets[i+1]] for each record i of a chunk."""
     # int32 values are varints of their 64-bit two's complement: a negative one takes 10 bytes, as in protobuf.
     tokens = values[offsets[0] : offsets[-1]].view(np.uint64)
-    values_piece = _packed_varints(tokens, offsets - offsets[0])
-    return _tensor_pieces(_FEATURES, _INT32_TENSOR, values_piece, entry_key=entry_key)
+    values_field = _packed_field(_VALUES, _packed_varints(tokens, offsets - offsets[0]))
+    return _tensor_pieces(_FEATURES, _INT32_TENSOR, values_field, entry_key=entry_key)
 
 
 def _assemble(pieces: list[Piece], count: int) -> np.ndarray:
@@ -350,25 +290,6 @@ def _header(tag: int, lengths: np.ndarray, present: np.ndarray | None = None) ->
     return sizes, put
 
 
-def _packed_fixed32(items: np.ndarray, offsets: np.ndarray) -> Piece:
-    """The 4-byte items[offsets[i]:offsets[i+1]] (float32) in record i; offsets start at 0."""
-    counts = np.diff(offsets)
-    words = items.view("<u4")
-
-    def put(out: np.ndarray, position: np.ndarray) -> None:
-        at = np.repeat(position - 4 * offsets[:-1], counts) + 4 * np.arange(len(words))
-        # Copied as whole words rather than byte by byte (4x fewer indices): out seen as uint32 words from each of
-        # its 4 possible first bytes, each item going into the view its offset is aligned with.
-        phase = at & 3
-        for shift in range(4):
-            chosen = phase == shift
-            if chosen.any():
-                view = out[shift : shift + (len(out) - shift) // 4 * 4].view("<u4")
-                view[(at[chosen] - shift) >> 2] = words[chosen]
-
-    return 4 * counts, put
-
-
 def _packed_varints(values: np.ndarray, offsets: np.ndarray) -> Piece:
     """The varints of the uint64 values[offsets[i]:offsets[i+1]] in record i; offsets start at 0."""
     sizes = _varint_sizes(values)
@@ -383,7 +304,8 @@ def _packed_varints(values: np.ndarray, offsets: np.ndarray) -> Piece:
 
 
 def _total(pieces: list[Piece]) -> np.ndarray:
-    return sum(size for size, _ in pieces)
+    first, *rest = (size for size, _ in pieces)  # never empty: a field has at least its header
+    return sum(rest, first)
 
 
 def _chunks(offsets: np.ndarray):
@@ -407,10 +329,6 @@ def _varint(value: int) -> bytes:
         value >>= 7
     out.append(value)
     return bytes(out)
-
-
-def _field(tag: int, body: bytes) -> bytes:
-    return bytes([tag]) + _varint(len(body)) + body
 
 
 def _varint_sizes(values: np.ndarray) -> np.ndarray:
@@ -442,7 +360,7 @@ def _padding(length):
 
 def _write_all(stream: BinaryIO, data: np.ndarray) -> None:
     """stream.write() of the whole array; a raw stream may take only part of it per call."""
-    view = memoryview(data).cast("B")
+    view = data.data.cast("B")  # data's buffer (memoryview(data) alone, as numpy types it only from Python 3.12)
     while view:
         written = stream.write(view)
         if written is None or written >= len(view):  # None: a stream that does not report, assumed complete

@@ -83,7 +83,7 @@ def split_sizes(total: int, train: Fraction, validation: Fraction, source: str) 
     validation_rows = math.floor(total * validation)
     sizes = {"train": train_rows, "validation": validation_rows, "test": total - train_rows - validation_rows}
     check_sizes(total, sizes, source)
-    return tuple(sizes.values())
+    return sizes["train"], sizes["validation"], sizes["test"]
 
 
 def train_test_sizes(total: int, test: Fraction, source: str) -> tuple[int, int]:
@@ -91,7 +91,7 @@ def train_test_sizes(total: int, test: Fraction, source: str) -> tuple[int, int]
     test_rows = math.floor(total * test)
     sizes = {"train": total - test_rows, "test": test_rows}
     check_sizes(total, sizes, source)
-    return tuple(sizes.values())
+    return sizes["train"], sizes["test"]
 
 
 def check_sizes(total: int, sizes: Mapping[str, int], source: str) -> None:

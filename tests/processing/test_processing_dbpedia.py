@@ -204,8 +204,6 @@ def test_multi_line_quoted_abstract_becomes_one_line(tmp_path, output):
 def test_dispatcher_runs_the_script(tmp_path, output):
     source = archive(tmp_path)
     result = run_processing("dbpedia", "--input", source, "--output-dir", output)
-    if result.returncode == 2 and "unknown script" in result.stderr:
-        pytest.skip("dbpedia is not registered in processing/__main__.py yet")
     assert result.returncode == 0, result.stderr
     assert len(read_lines(output, "train")) == 20
 
@@ -319,8 +317,6 @@ def test_fraction_keeping_no_rows_is_an_error(tmp_path, output, capsys):
 def test_cli_error_line(tmp_path, output):
     source = archive(tmp_path, train=[("abc", "t", "a")])
     result = run_processing("dbpedia", "--input", source, "--output-dir", output)
-    if "unknown script" in result.stderr:
-        pytest.skip("dbpedia is not registered in processing/__main__.py yet")
     assert_input_error(result, TRAIN, "row 1", "field 'class'")
 
 

@@ -192,11 +192,9 @@ def test_an_unwritable_output_exits_2_and_leaves_nothing(tmp_path, capsys):
     assert blocker.read_text() == "not a folder"
 
 
-def test_runs_through_the_dispatcher_when_registered(tmp_path):
+def test_runs_through_the_dispatcher(tmp_path):
     result = run_processing("deepar_synthetic", "--output-dir", tmp_path / "out", "--num-series", 3, "--length", 9,
                             "--prediction-length", 2)  # fmt: skip
-    if result.returncode == 2 and "unknown script" in result.stderr:
-        pytest.skip("deepar_synthetic is not registered in processing/__main__.py yet")
     assert result.returncode == 0, result.stderr
     train, test = read_series_splits(tmp_path / "out")
     assert [len(record["target"]) for record in train] == [7] * 3

@@ -4,15 +4,12 @@ Most tests call main() directly; one runs the script in a subprocess the way the
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import evaluate_pca
 import numpy as np
 import pytest
-from processing_testlib import REPO, assert_fails_in_process, assert_input_error, files_under
+from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
 
 ROWS = 300
 FEATURES = 12
@@ -252,17 +249,11 @@ def test_output_folder_is_created(job):
 
 
 def test_runs_as_a_processing_job_entry_point(job, data):
-    """End to end in a fresh interpreter with processing/ on sys.path, as the dispatcher's zip would run it."""
-    # Not yet in processing/__main__.py's SCRIPTS table, so the script's main() is called directly.
-    code = (
-        "import sys; sys.path.insert(0, 'processing'); import evaluate_pca; sys.exit(evaluate_pca.main(sys.argv[1:]))"
-    )
+    """End to end in a fresh interpreter, through the dispatcher as the job runs it."""
     args = ["--test-dir", job / "test", "--projections-dir", job / "projections", "--output-dir", job / "output"]
 
     def run(*extra):
-        command = [sys.executable, "-c", code, *map(str, args), *extra]
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return run_processing("evaluate_pca", *args, *extra)
 
     result = run()
     assert result.returncode == 0, result.stderr

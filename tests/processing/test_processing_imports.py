@@ -20,9 +20,6 @@ EXTRA = {
     "voc_segmentation.py": VISION,
     "lid176.py": {"language_test"},  # the fixed language test set it writes beside the model
 }
-# Modules at the root of processing/ that are data, not scripts: not in the dispatcher's table.
-NOT_SCRIPTS = {"language_test"}
-
 MODULES = sorted(path for path in PROCESSING.rglob("*.py") if "__pycache__" not in path.parts)
 
 
@@ -49,20 +46,3 @@ def test_imports_only_stdlib_numpy_shared_and_the_image_packages(path):
     for root, level in imported_roots(tree):
         assert level == 0, f"{path}: relative import; use `from shared... import ...`"
         assert root in sys.stdlib_module_names or root in allowed, f"{path}: imports {root!r}"
-
-
-def test_dispatcher_table_names_existing_scripts_with_main():
-    tree = ast.parse((PROCESSING / "__main__.py").read_text())
-    (table,) = [
-        node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["SCRIPTS"]
-    ]
-    scripts = ast.literal_eval(table)
-    # every script module at the root of processing/ is reachable from the dispatcher, and nothing else is
-    modules = {path.stem for path in PROCESSING.glob("*.py") if path.name != "__main__.py"} - NOT_SCRIPTS
-    assert scripts == {module: module for module in modules}
-    assert {"abalone", "evaluate_regression", "evaluate_pca", "mnist", "covtype", "wdbc"} <= modules
-    for module in scripts.values():
-        body = ast.parse((PROCESSING / f"{module}.py").read_text()).body
-        assert any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in body)

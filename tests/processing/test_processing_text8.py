@@ -124,8 +124,6 @@ def test_missing_input_and_folder_with_two_files(tmp_path, output, capsys):
 def test_dispatcher(tmp_path, output):
     source = write(tmp_path / "text8.zip", b"abc x", "zip")
     result = run_processing("text8", "--input", source, "--output-dir", output)
-    if "unknown script" in result.stderr:
-        pytest.skip("text8 is not registered in processing/__main__.py yet")
     assert result.returncode == 0, result.stderr
     result = run_processing("text8", "--input", write(tmp_path / "bad", b"a.b", "plain"), "--output-dir", output)
     assert_input_error(result, "byte offset 1")

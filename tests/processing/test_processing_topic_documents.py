@@ -227,10 +227,8 @@ def test_an_unwritable_output_exits_2_and_leaves_nothing(tmp_path, capsys):
     assert blocker.read_text() == "not a folder"
 
 
-def test_runs_through_the_dispatcher_when_registered(tmp_path):
+def test_runs_through_the_dispatcher(tmp_path):
     result = run_processing("topic_documents", "--output-dir", tmp_path / "out", "--target", "ntm", "--documents", 10)
-    if result.returncode == 2 and "unknown script" in result.stderr:
-        pytest.skip("topic_documents is not registered in processing/__main__.py yet")
     assert result.returncode == 0, result.stderr
     assert read_split(tmp_path / "out", "train").shape == (8, 25)
     assert read_split(tmp_path / "out", "validation").shape == (2, 25)

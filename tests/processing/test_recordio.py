@@ -1,5 +1,8 @@
 """Tests of shared.recordio against an independent decoder (recordio_reader) and, where installed, protobuf itself.
 
+Sparse records come from the tests' own writer (sparse_recordio.py, built on shared.recordio's pieces): they check
+those pieces once more, and that the decoder tells sparse from dense records.
+
 Only the protobuf cross-checks need protobuf (the dev venv has it through the SDK); the image-like venv has none,
 so there they skip and everything else still runs.
 """
@@ -11,7 +14,8 @@ import numpy as np
 import pytest
 from recordio_reader import read_dense, read_records, read_seq2seq
 from shared import recordio
-from shared.recordio import write_dense, write_int32_sequences, write_sparse
+from shared.recordio import write_dense, write_int32_sequences
+from sparse_recordio import write_sparse
 
 MAGIC = struct.pack("<I", 0xCED7230A)
 
