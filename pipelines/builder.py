@@ -29,15 +29,15 @@ from pipelines.parameters import StandardParameters
 from pipelines.sdk import Join, ModelMetrics, PropertyFile
 from pipelines.steps.gate import Gate, TrivialBaseline, gate_step
 from pipelines.steps.model import model_step
-from pipelines.steps.processing import OUTPUT_ROOT, input_path, output_path, processing_step
+from pipelines.steps.processing import OUTPUT_ROOT, input_path, output_path, processing_step, vision_image
 from pipelines.steps.register import register_step
 from pipelines.steps.training import Channel, JobLimits, training_step
 from pipelines.steps.transform import transform_step
 from pipelines.steps.tuning import best_model_artifacts, tuning_step
-from pipelines.steps.vision import ImageSteps
+from pipelines.steps.vision import STATS, STATS_FILE, VISION_LIMITS, PreparedImages
 
 
-class PipelineBuilder(ImageSteps):
+class PipelineBuilder:
     def __init__(self, ctx: PipelineContext, params: StandardParameters) -> None:
         self.ctx = ctx
         self.params = params
@@ -316,3 +316,54 @@ class PipelineBuilder(ImageSteps):
             gate, algorithm, tune.model_artifacts, description=description, gate_name=gate_name, then=after
         )
         return tune
+
+    # ------------------------------------------------------------ image datasets
+
+    def prepare_images(
+        self,
+        script: str,
+        channels: Sequence[str],
+        arguments: Sequence[object] = (),
+        *,
+        download: bool = False,
+        baseline: str | None = None,
+    ) -> PreparedImages:
+        """Preprocess reads InputDataUri (an S3 object), or with download=True the file a Download step fetched
+        from it (the web); it writes the channels, stats/stats.json and the trivial baseline of `baseline`."""
+        raw = self.download().output("raw") if download else self.input_data_uri
+        preprocess = self.process(
+            "Preprocess",
+            script,
+            image=vision_image(self.ctx),
+            inputs={"raw": raw},
+            outputs=(*channels, STATS),
+            arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
+            property_files=[PropertyFile(name=STATS_FILE, output_name=STATS, path="stats.json")],
+            max_runtime_in_seconds=4 * 3600,
+            baseline=baseline,
+        )
+        return PreparedImages(preprocess, preprocess.baseline if baseline else None)
+
+    def train_on_images(
+        self,
+        images: PreparedImages,
+        algorithm: Algorithm,
+        hyperparameters: Mapping[str, object],
+        channels: Sequence[Channel],
+        *,
+        metric: str,
+        description: str,
+        gate_name: str,
+    ) -> Training:
+        """Training with the counts from stats.json, gated (on beating the trivial baseline the preparation
+        computed, too) and registered."""
+        return self.train_and_register(
+            algorithm,
+            images.with_counts(hyperparameters),
+            channels,
+            metric=metric,
+            description=description,
+            gate_name=gate_name,
+            baseline=images.baseline,
+            limits=VISION_LIMITS,
+        )

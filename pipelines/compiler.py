@@ -177,7 +177,7 @@ def _check(compiled: CompiledPipeline) -> None:
         )
 
 
-def _is_baseline(value) -> bool:
+def _is_baseline(value: object) -> bool:
     """A JsonGet of a trivial baseline's value: baseline.json's "value" or an evaluation report's "baseline.value"."""
     reading = value.get("Std:JsonGet") if isinstance(value, dict) else None
-    return bool(reading) and reading.get("Path") in ("value", "baseline.value")
+    return isinstance(reading, dict) and reading.get("Path") in ("value", "baseline.value")

@@ -8,6 +8,7 @@ ResourceLimits accept only integers, although the API takes pipeline parameters 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
@@ -18,6 +19,10 @@ from pipelines.steps.training import Channel, JobLimits, secure_trainer
 
 
 class SecureTuner(HyperparameterTuner):
+    # Set by HyperparameterTuner.__init__; integers or pipeline parameters here.
+    max_jobs: Any
+    max_parallel_jobs: Any
+
     def _build_tuning_job_config(self):
         jobs, parallel = self.max_jobs, self.max_parallel_jobs
         self.max_jobs, self.max_parallel_jobs = 1, 1  # placeholders that pass the SDK's integer validation

@@ -3,19 +3,13 @@ whose counts (training samples, classes) become the training job's required hype
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from pipelines.algorithms import Algorithm
-from pipelines.handles import Processing, Training
-from pipelines.sdk import Join, PropertyFile
+from pipelines.handles import Processing
+from pipelines.sdk import Join
 from pipelines.steps.gate import TrivialBaseline
-from pipelines.steps.processing import OUTPUT_ROOT, input_path, vision_image
 from pipelines.steps.training import Channel, JobLimits
-
-if TYPE_CHECKING:
-    from pipelines.builder import PipelineBuilder
 
 STATS = "stats"
 STATS_FILE = "DatasetStats"
@@ -39,56 +33,3 @@ class PreparedImages:
     def with_counts(self, hyperparameters: Mapping[str, object]) -> dict:
         """The hyperparameters plus the counts the algorithm requires, read from stats.json at run time."""
         return {**hyperparameters, **{key: self.count(key) for key in COUNTS}}
-
-
-class ImageSteps:
-    """The PipelineBuilder's steps for image datasets."""
-
-    def prepare_images(
-        self: PipelineBuilder,
-        script: str,
-        channels: Sequence[str],
-        arguments: Sequence[object] = (),
-        *,
-        download: bool = False,
-        baseline: str | None = None,
-    ) -> PreparedImages:
-        """Preprocess reads InputDataUri (an S3 object), or with download=True the file a Download step fetched
-        from it (the web); it writes the channels, stats/stats.json and the trivial baseline of `baseline`."""
-        raw = self.download().output("raw") if download else self.input_data_uri
-        preprocess = self.process(
-            "Preprocess",
-            script,
-            image=vision_image(self.ctx),
-            inputs={"raw": raw},
-            outputs=(*channels, STATS),
-            arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, *arguments],
-            property_files=[PropertyFile(name=STATS_FILE, output_name=STATS, path="stats.json")],
-            max_runtime_in_seconds=4 * 3600,
-            baseline=baseline,
-        )
-        return PreparedImages(preprocess, preprocess.baseline if baseline else None)
-
-    def train_on_images(
-        self: PipelineBuilder,
-        images: PreparedImages,
-        algorithm: Algorithm,
-        hyperparameters: Mapping[str, object],
-        channels: Sequence[Channel],
-        *,
-        metric: str,
-        description: str,
-        gate_name: str,
-    ) -> Training:
-        """Training with the counts from stats.json, gated (on beating the trivial baseline the preparation
-        computed, too) and registered."""
-        return self.train_and_register(
-            algorithm,
-            images.with_counts(hyperparameters),
-            channels,
-            metric=metric,
-            description=description,
-            gate_name=gate_name,
-            baseline=images.baseline,
-            limits=VISION_LIMITS,
-        )
