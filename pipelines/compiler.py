@@ -11,6 +11,7 @@ from functools import cached_property
 from pipelines import contract_check, instances, placeholders
 from pipelines.algorithms import Algorithm
 from pipelines.context import PipelineContext
+from pipelines.definition import walk_steps
 from pipelines.options import BuildOptions
 from pipelines.parameters import DESCRIPTIONS, StandardParameters
 from pipelines.sdk import Pipeline, quiet
@@ -40,7 +41,7 @@ class CompiledPipeline:
 
     def steps(self) -> Iterator[dict]:
         """Every step, including those nested in condition branches, in definition order."""
-        return contract_check.walk_steps(self.document)
+        return walk_steps(self.document)
 
     def step_types(self) -> set[str]:
         return {step["Type"] for step in self.steps()}

@@ -13,12 +13,13 @@ deployed. Which algorithm a step runs comes from the build (PipelineContext.uses
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pipelines import instances
 from pipelines.algorithms import Algorithm
 from pipelines.algorithms.contract import CHECKPOINTS_SOURCE, SPOT_WAIT_WITHOUT_CHECKPOINTS, holds
+from pipelines.definition import walk_steps
 
 BOTOCORE_SOURCE = "botocore service model (the API's instance-type enumerations)"
 SHARDS_SOURCE = "https://docs.aws.amazon.com/sagemaker/latest/dg/randomcutforest.html"
@@ -54,16 +55,6 @@ def check(
 ) -> list[Violation]:
     """Every violation of the definition `document` (a parsed pipeline definition)."""
     return list(_Checker(pipeline, document, step_algorithms, image_of).violations())
-
-
-def walk_steps(document: Mapping) -> Iterator[dict]:
-    """Every step, those inside condition branches included, in definition order."""
-    pending = list(document["Steps"])
-    while pending:
-        step = pending.pop(0)
-        yield step
-        if step["Type"] == "Condition":
-            pending.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
 
 
 class _Checker:
