@@ -51,7 +51,7 @@ golden: install
 
 # The pipeline pages in docs/pipelines/ are generated from the definitions; `make test` fails while they are stale.
 docs: install
-	$(OFFLINE) $(PY) -m pipelines.docs
+	$(OFFLINE) $(PY) -m pipelines docs
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,6 @@
 """SageMaker on-demand prices in us-east-1, per instance-hour, for the instance types the pipelines use by default.
 
-The cost estimates in docs/pipelines/ multiply these by the jobs' instance-hours (pipelines/docs.py). A pipeline
+The cost estimates in docs/pipelines/ multiply these by the jobs' instance-hours (pipelines/cost.py). A pipeline
 that uses an instance type missing here stops the doc generation (MissingPriceError): add the price with its source.
 
 Where the figures come from, read on READ_ON through the project's search tools (stored copies of public pages and
