@@ -302,3 +302,8 @@ def test_index_lists_the_prices_with_their_sources(generated):
     assert f"| `ml.m5.xlarge` | {markdown.usd_rate(price.usd_per_hour)} | {', '.join(price.sources)} |" in index
     assert all(f"- {key}: {prices.SOURCES[key]}" in index for key in price.sources)
     assert f"{prices.SPOT_SAVING:.0%}" in index
+
+
+def test_shipped_docs_cite_no_internal_search_ids(generated):
+    for name, page in generated.items():
+        assert "search-index" not in page and "search index" not in page, name
