@@ -17,6 +17,7 @@ from pipelines.definition import Document, Step, parameter_defaults, resolve, tr
 # Step types that start no instances: they cost nothing to run in the pipeline's own account.
 NO_INSTANCES = frozenset({"Model", "CreateModel", "RegisterModel", "Condition", "Fail"})
 _SECONDS_PER_HOUR = 3600
+Defaults = Mapping[str, Any]  # {parameter name: the value a run uses}: its defaults, for the estimates
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ def price(instance_type: str, where: str) -> prices.Price:
 
 
 # ---------------------------------------------------------------- one estimate per kind of job
-
-Defaults = Mapping[str, Any]
 
 
 def _job(step: Step, resources: Mapping[str, Any], defaults: Defaults, where: str, **details: Any) -> JobEstimate:

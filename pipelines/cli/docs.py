@@ -50,6 +50,8 @@ def add_commands(commands: argparse._SubParsersAction, offline_options: argparse
         "files, when the directory differs.",
     )
     docs.add_argument("--check", action="store_true", help="compare with the directory; exit 1 if it is stale")
-    docs.add_argument("--directory", type=Path, help="where the pages are written or checked (default docs/pipelines)")
+    docs.add_argument(
+        "--directory", type=Path, metavar="DIR", help="where the pages are written or checked (default docs/pipelines)"
+    )
     docs.add_argument("--debug", action="store_true", help="show the traceback of an error")
     docs.set_defaults(run=write_or_check)
