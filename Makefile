@@ -53,7 +53,7 @@ golden: install
 
 # The pipeline pages in docs/pipelines/ are generated from the definitions; `make test` fails while they are stale.
 docs: install
-	$(OFFLINE) $(PY) -m pipelines.docs
+	$(OFFLINE) $(PY) -m pipelines docs
 
 # Type checking: what to check and how is in pyproject.toml ([tool.mypy]).
 lint: install

@@ -23,10 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processing"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "processing"))
+sys.path.insert(0, str(ROOT / "tests" / "processing"))  # the sparse writer lives with the tests: no step uses it
 sys.dont_write_bytecode = True  # processing/ ships as a zip: no __pycache__ in it
 
-from shared.recordio import write_dense, write_int32_sequences, write_sparse  # noqa: E402
+from shared.recordio import write_dense, write_int32_sequences  # noqa: E402
+from sparse_recordio import write_sparse  # noqa: E402
 
 ROWS, COLUMNS, DENSITY = 70_000, 784, 0.19
 PAIRS, VOCABULARY = 100_000, 30_000

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from pipelines.definition import count_steps
+
 
 def pipeline_rows(cdk_out: Path) -> list[tuple[str, str, int, int, int]]:
     """(stack, pipeline, steps, definition characters, template bytes) for every pipeline in a cloud assembly."""
@@ -17,19 +19,10 @@ def pipeline_rows(cdk_out: Path) -> list[tuple[str, str, int, int, int]]:
                 continue
             properties = resource["Properties"]
             body = properties["PipelineDefinition"]["PipelineDefinitionBody"]["Fn::Sub"][0]
-            steps = _count_steps(json.loads(body)["Steps"])
+            steps = count_steps(json.loads(body))
             stack = template_path.name.removesuffix(".template.json")
             rows.append((stack, properties["PipelineName"], steps, len(body), template_path.stat().st_size))
     return rows
-
-
-def _count_steps(steps: list[dict]) -> int:
-    return sum(
-        1 + _count_steps(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
-        if step["Type"] == "Condition"
-        else 1
-        for step in steps
-    )
 
 
 def main(argv: list[str]) -> int:

@@ -53,8 +53,8 @@ class RoleNeeds:
     ) -> RoleNeeds:
         pipelines = list(pipelines)
         images = {image for pipeline in pipelines for image in pipeline.images()}
-        objects = {p.use_case.dataset.s3_object(region) for p in pipelines} - {None}
-        reads = {S3Read(bucket, key) for bucket, key in objects}
+        objects = [p.use_case.dataset.s3_object(region) for p in pipelines]
+        reads = {S3Read(*found) for found in objects if found is not None}
         return cls(
             step_types=frozenset(t for pipeline in pipelines for t in pipeline.step_types()),
             model_package_groups=tuple(sorted(p.name for p in pipelines if "RegisterModel" in p.step_types())),

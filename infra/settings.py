@@ -120,7 +120,7 @@ def _pipelines(value: Any) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _boolean(value: Any, key: str, default: bool) -> bool:
+def _boolean(value: Any, key: str, *, default: bool) -> bool:
     if value is None:
         return default
     if isinstance(value, bool):

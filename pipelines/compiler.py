@@ -12,6 +12,7 @@ from pipelines import contract_check, instances, placeholders
 from pipelines.algorithms import Algorithm
 from pipelines.builder import PipelineBuilder
 from pipelines.context import PipelineContext
+from pipelines.definition import walk_steps
 from pipelines.options import BuildOptions
 from pipelines.parameters import DESCRIPTIONS, StandardParameters
 from pipelines.sdk import Pipeline, quiet
@@ -41,7 +42,7 @@ class CompiledPipeline:
 
     def steps(self) -> Iterator[dict]:
         """Every step, including those nested in condition branches, in definition order."""
-        return contract_check.walk_steps(self.document)
+        return walk_steps(self.document)
 
     def step_types(self) -> set[str]:
         return {step["Type"] for step in self.steps()}

@@ -13,12 +13,13 @@ deployed. Which algorithm a step runs comes from the build (PipelineContext.uses
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pipelines import instances
 from pipelines.algorithms import Algorithm
 from pipelines.algorithms.contract import CHECKPOINTS_SOURCE, SPOT_WAIT_WITHOUT_CHECKPOINTS, Range, holds
+from pipelines.definition import walk_steps
 
 BOTOCORE_SOURCE = "botocore service model (the API's instance-type enumerations)"
 SHARDS_SOURCE = "https://docs.aws.amazon.com/sagemaker/latest/dg/randomcutforest.html"
@@ -54,16 +55,6 @@ def check(
 ) -> list[Violation]:
     """Every violation of the definition `document` (a parsed pipeline definition)."""
     return list(_Checker(pipeline, document, step_algorithms, image_of).violations())
-
-
-def walk_steps(document: Mapping) -> Iterator[dict]:
-    """Every step, those inside condition branches included, in definition order."""
-    pending = list(document["Steps"])
-    while pending:
-        step = pending.pop(0)
-        yield step
-        if step["Type"] == "Condition":
-            pending.extend(step["Arguments"].get("IfSteps", []) + step["Arguments"].get("ElseSteps", []))
 
 
 class _Checker:
@@ -233,7 +224,14 @@ class _Checker:
     def _tuning(self, step: str, algorithm: Algorithm, config: Mapping, definition: Mapping) -> None:
         objective = config["HyperParameterTuningJobObjective"]
         statics = definition.get("StaticHyperParameters", {})
-        self._metric(step, algorithm, objective["MetricName"], statics, definition, objective["Type"] == "Maximize")
+        self._metric(
+            step,
+            algorithm,
+            objective["MetricName"],
+            statics,
+            job=definition,
+            maximizing=objective["Type"] == "Maximize",
+        )
         for kind, ranges in config.get("ParameterRanges", {}).items():
             for tuned in ranges:
                 self._range(step, algorithm, kind.removesuffix("ParameterRanges"), tuned)
@@ -275,7 +273,7 @@ class _Checker:
             algorithm = self.algorithms.get(producer)
             if algorithm:
                 job = self.steps[producer]["Arguments"]
-                self._metric(step, algorithm, metric, job.get("HyperParameters", {}), job, maximizing)
+                self._metric(step, algorithm, metric, job.get("HyperParameters", {}), job=job, maximizing=maximizing)
         elif match := _BEST_OBJECTIVE.match(left or ""):
             tuning = self.steps[match.group(1)]["Arguments"]["HyperParameterTuningJobConfig"]
             objective = tuning["HyperParameterTuningJobObjective"]
@@ -283,7 +281,7 @@ class _Checker:
                 message = f"compares {objective['MetricName']} as if {'higher' if maximizing else 'lower'} were better"
                 self._fail(step, "metric direction", message, "the tuning job's own objective type")
 
-    def _metric(self, step, algorithm: Algorithm, name: str, hyperparameters, job, maximizing: bool) -> None:
+    def _metric(self, step, algorithm: Algorithm, name: str, hyperparameters, *, job, maximizing: bool) -> None:
         spec = _known_metric(algorithm, name)
         if spec is None:
             emitted = ", ".join(m.name for m in algorithm.metrics) or "none"

@@ -1,6 +1,6 @@
 """SageMaker on-demand prices in us-east-1, per instance-hour, for the instance types the pipelines use by default.
 
-The cost estimates in docs/pipelines/ multiply these by the jobs' instance-hours (pipelines/docs.py). A pipeline
+The cost estimates in docs/pipelines/ multiply these by the jobs' instance-hours (pipelines/cost.py). A pipeline
 that uses an instance type missing here stops the doc generation (MissingPriceError): add the price with its source.
 
 Where the figures come from, read on READ_ON through the project's search tools (stored copies of public pages and
@@ -19,16 +19,19 @@ REGION = "us-east-1"
 READ_ON = "2026-11-25"
 OFFICIAL_PAGE = "https://aws.amazon.com/sagemaker/ai/pricing/"
 
-# Where each figure was read, by the key the price entries cite.
+# Where each figure was read, by the key the price entries cite: what a reader can open (repository, path and commit),
+# else a description of the source.
 SOURCES: dict[str, str] = {
-    # Names us-east-1 and all seven types; the search index gives this file by id only, not by repository.
-    "A": "a public GitHub source file (a SageMaker job cost estimator; search-index id 15285458482) whose table is "
-    "headed 'SageMaker instance pricing (US East 1, as of 2024)' and cites https://aws.amazon.com/sagemaker/pricing/",
+    # Names us-east-1 and all seven types; read as a stored copy that did not name its repository.
+    "A": "a public Python cost estimator for SageMaker jobs (its repository could not be identified) whose price "
+    "table is headed 'SageMaker instance pricing (US East 1, as of 2024)' and cites "
+    "https://aws.amazon.com/sagemaker/pricing/",
     # Agrees on all seven figures, but labels its table ap-northeast-2 (2025): corroboration only.
-    "B": "github.com/expeor/aws-automation, core/shared/aws/pricing/constants.py at commit "
-    "54e7d2d3d371b1e1fd4cbe43134a4187bd17783b (the same figures, labelled ap-northeast-2 there)",
-    "C": "github.com/goerlitz/nlp-classification, notebooks/10kGNAD/sagemaker/README.md: $0.7364 for ml.g4dn.xlarge, "
-    "citing https://aws.amazon.com/sagemaker/pricing/ (region not named)",
+    "B": "https://github.com/expeor/aws-automation/blob/54e7d2d3d371b1e1fd4cbe43134a4187bd17783b/"
+    "core/shared/aws/pricing/constants.py (the same figures, labelled ap-northeast-2 there)",
+    "C": "https://github.com/goerlitz/nlp-classification/blob/4d3c0ab0de2fa0f63af4392f63f97092eb3a929e/"
+    "notebooks/10kGNAD/sagemaker/README.md: $0.7364 for ml.g4dn.xlarge, citing "
+    "https://aws.amazon.com/sagemaker/pricing/ (region not named)",
 }
 
 
@@ -51,9 +54,8 @@ ON_DEMAND: dict[str, Price] = {
 # Managed spot training bills the spot rate, which SageMaker does not publish; AWS states savings "up to 90% over
 # on-demand instances" (https://docs.aws.amazon.com/sagemaker/latest/dg/model-managed-spot-training.html) and
 # reports each job's saving as 1 - BillableTimeInSeconds / TrainingTimeInSeconds. 70% is an assumption: the saving
-# in published example runs (Hugging Face's SageMaker training docs, search-index id 18426096337: 874 s trained,
-# 262 s billed, "70.0%"; an EC2 Spot
-# workshop page, search-index id 48302117706: "68.8%") and the "70% discount is typical" of Julien Simon's notebook
+# in published example runs (Hugging Face's SageMaker training docs: 874 s trained, 262 s billed, "70.0%"; an EC2 Spot
+# workshop page: "68.8%") and the "70% discount is typical" of Julien Simon's notebook
 # (https://huggingface.co/juliensimon/reviews-sentiment-analysis, commit 7086631).
 SPOT_SAVING = 0.70
 SPOT_SAVING_SOURCE = (

@@ -74,7 +74,9 @@ def _main(argv: Sequence[str]) -> int:
     features, labels = rows[:, : len(FEATURES)], rows[:, len(FEATURES)] - 1  # classes 1..7 -> 0..6
     sizes = dict(zip(SPLITS, train_test_sizes(len(rows), args.test_fraction, source=args.input), strict=True))
     baseline = split_label_baseline(args.baseline, labels)
-    written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
+    written = write_shuffled_arrays(
+        args.output_dir, sizes, features, labels, seed=args.seed, fmt=args.format, baseline=baseline
+    )
     print(split_summary("covtype", len(rows), len(files), sizes, args.format))
     if written is not None:
         print(written.summary("covtype"))

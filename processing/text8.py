@@ -107,7 +107,7 @@ def copy_checked(stream: BinaryStream, output: IO[bytes], where: str) -> tuple[i
         while chunk := stream.read(CHUNK):
             data, held = held + chunk[:-1], chunk[-1:]
             check(data, where, size)
-            words += count_words(data, previous_space)
+            words += count_words(data, previous_space=previous_space)
             if data:
                 previous_space = data[-1] == SPACE
             output.write(data)
@@ -116,7 +116,7 @@ def copy_checked(stream: BinaryStream, output: IO[bytes], where: str) -> tuple[i
         raise InputError(f"corrupt or truncated input at decompressed byte {size}: {exc}", file=where) from None
     if held and held != b"\n":
         check(held, where, size)
-        words += count_words(held, previous_space)
+        words += count_words(held, previous_space=previous_space)
     output.write(held)
     size += len(held)
     if words == 0:
@@ -136,7 +136,7 @@ def check(data: bytes, where: str, offset: int) -> None:
         raise InputError(f"byte offset {offset + bad}: {what}; only a-z and space are allowed", file=where)
 
 
-def count_words(data: bytes, previous_space: bool) -> int:
+def count_words(data: bytes, *, previous_space: bool) -> int:
     if not data:
         return 0
     letters = np.frombuffer(data, dtype=np.uint8) != SPACE

@@ -68,7 +68,9 @@ def _main(argv: Sequence[str]) -> int:
     counts = split_sizes(len(rows), args.train_fraction, args.validation_fraction, source=args.input)
     sizes = dict(zip(SPLITS, counts, strict=True))
     baseline = split_label_baseline(args.baseline, labels)
-    written = write_shuffled_arrays(args.output_dir, sizes, args.seed, args.format, features, labels, baseline)
+    written = write_shuffled_arrays(
+        args.output_dir, sizes, features, labels, seed=args.seed, fmt=args.format, baseline=baseline
+    )
     print(split_summary("wdbc", len(rows), len(files), sizes, args.format))
     if written is not None:
         print(written.summary("wdbc"))

@@ -166,7 +166,7 @@ class Stats:
     """Pair counts. too_long: pairs with a side longer than --max-length, skipped in training; in validation
     (keep_long) they are kept and counted as long_kept instead."""
 
-    def __init__(self, keep_long: bool = False) -> None:
+    def __init__(self, *, keep_long: bool = False) -> None:
         self.keep_long = keep_long
         self.read = self.kept = self.empty = self.too_long = self.long_kept = 0
 

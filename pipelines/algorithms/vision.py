@@ -28,7 +28,7 @@ _SS = dg("semantic-segmentation")
 _SS_TUNING = dg("semantic-segmentation-tuning")
 
 
-def _gpu(page: str, multi_instance: bool) -> Compute:
+def _gpu(page: str, *, multi_instance: bool) -> Compute:
     return Compute(
         cpu=False, gpu_families=GPU_FAMILIES, multi_instance=multi_instance, default_instance="ml.g4dn.xlarge",
         source=f"{page}; {CHECKPOINTS_SOURCE}",

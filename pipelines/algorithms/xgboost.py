@@ -15,7 +15,7 @@ _TUNING = dg("xgboost-tuning")
 _FORMATS = ("text/libsvm", "text/csv", "application/x-parquet")
 
 
-def _metric(name: str, maximize: bool, scale: str) -> MetricSpec:
+def _metric(name: str, scale: str, *, maximize: bool) -> MetricSpec:
     return MetricSpec(f"validation:{name}", maximize, scale, _TUNING)
 
 
@@ -38,18 +38,18 @@ XGBOOST = Algorithm(
         ChannelSpec("validation", _FORMATS, dg("xgboost"), layout="as train"),
     ),
     metrics=(
-        _metric("accuracy", True, "fraction correct, 0-1"),
-        _metric("auc", True, "area under the ROC curve, 0-1"),
-        _metric("error", False, "binary error rate, 0-1"),
-        _metric("f1", True, "F1 score, 0-1"),
-        _metric("logloss", False, "negative log-likelihood, >= 0"),
-        _metric("mae", False, "mean absolute error, target units"),
-        _metric("map", True, "mean average precision, 0-1"),
-        _metric("merror", False, "multiclass error rate, 0-1"),
-        _metric("mlogloss", False, "multiclass negative log-likelihood, >= 0"),
-        _metric("mse", False, "mean squared error, target units squared"),
-        _metric("ndcg", True, "normalized discounted cumulative gain, 0-1"),
-        _metric("rmse", False, "root mean squared error, target units"),
+        _metric("accuracy", "fraction correct, 0-1", maximize=True),
+        _metric("auc", "area under the ROC curve, 0-1", maximize=True),
+        _metric("error", "binary error rate, 0-1", maximize=False),
+        _metric("f1", "F1 score, 0-1", maximize=True),
+        _metric("logloss", "negative log-likelihood, >= 0", maximize=False),
+        _metric("mae", "mean absolute error, target units", maximize=False),
+        _metric("map", "mean average precision, 0-1", maximize=True),
+        _metric("merror", "multiclass error rate, 0-1", maximize=False),
+        _metric("mlogloss", "multiclass negative log-likelihood, >= 0", maximize=False),
+        _metric("mse", "mean squared error, target units squared", maximize=False),
+        _metric("ndcg", "normalized discounted cumulative gain, 0-1", maximize=True),
+        _metric("rmse", "root mean squared error, target units", maximize=False),
     ),
     required=("num_round",),  # and num_class for multi:softmax / multi:softprob
     required_source=dg("xgboost_hyperparameters"),

@@ -1,6 +1,6 @@
 """Operations command line of the pipelines: `python -m pipelines COMMAND` (see `python -m pipelines --help`).
 
-Offline: list, show, definition. On AWS: start, watch, approve, models, deploy. Every failure is one `error: ...`
+Offline: list, show, definition, docs. On AWS: start, watch, approve, models, deploy. Every failure is one `error: ...`
 line on stderr: exit 2 when the request itself is wrong (unknown pipeline or parameter), 1 when AWS, the CDK or the
 execution failed; --debug adds the traceback.
 """
@@ -13,7 +13,7 @@ import sys
 import traceback
 from typing import NoReturn
 
-from pipelines.cli import aws, catalog, deploy, executions, models
+from pipelines.cli import aws, catalog, deploy, docs, executions, models
 from pipelines.cli.errors import USAGE_EXIT, CliError, Failure
 from pipelines.cli.runtime import Runtime
 
@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
         None, f"AWS region (default: the one of the ARN, else of the AWS config/env, else {aws.FALLBACK_REGION})"
     )
     catalog.add_commands(commands, offline)
+    docs.add_commands(commands, offline)
     executions.add_commands(commands, online)
     models.add_commands(commands, online)
     deploy.add_commands(commands, online)

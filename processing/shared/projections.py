@@ -30,7 +30,7 @@ class Projections(NamedTuple):
     first: tuple[str, int]  # (file, line) of the first projection
 
 
-def read_projections(files: Sequence[str], float32: bool = False) -> Projections:
+def read_projections(files: Sequence[str], *, float32: bool = False) -> Projections:
     """The projections of all files; each file must hold at least one. float32: values beyond the float32 range are
     refused too (for output written as float32).
     """
@@ -41,7 +41,7 @@ def read_projections(files: Sequence[str], float32: bool = False) -> Projections
     for path in files:
         start = len(rows)
         for number, line in non_blank_lines(path):
-            for field, values in projections_of(line, path, number, float32):
+            for field, values in projections_of(line, path, number, float32=float32):
                 if first is None:
                     first, width = (path, number), len(values)
                 if len(values) != width:
@@ -56,11 +56,11 @@ def read_projections(files: Sequence[str], float32: bool = False) -> Projections
     return Projections(np.array(rows, dtype=np.float64), counts, first)
 
 
-def projections_of(line: str, path: str, number: int, float32: bool = False) -> list[tuple[str, list[float]]]:
+def projections_of(line: str, path: str, number: int, *, float32: bool = False) -> list[tuple[str, list[float]]]:
     """(field name for messages, values) of each projection on one line, in either response layout."""
     record = parse_json(line, path, number)
     if isinstance(record, dict) and "projection" in record:
-        return [("projection", projection_values(record["projection"], "projection", path, number, float32))]
+        return [("projection", projection_values(record["projection"], "projection", path, number, float32=float32))]
     if isinstance(record, dict) and "projections" in record:
         items = record["projections"]
         if not isinstance(items, list):
@@ -71,7 +71,7 @@ def projections_of(line: str, path: str, number: int, float32: bool = False) -> 
             if not isinstance(item, dict) or "projection" not in item:
                 message = f"expected an object with 'projection', got {json_type(item)}"
                 raise InputError(message, file=path, row=number, field=f"projections[{index}]")
-            found.append((field, projection_values(item["projection"], field, path, number, float32)))
+            found.append((field, projection_values(item["projection"], field, path, number, float32=float32)))
         return found
     message = f"expected an object with 'projection' (or 'projections'), got {json_type(record)}"
     if isinstance(record, dict):
@@ -79,7 +79,7 @@ def projections_of(line: str, path: str, number: int, float32: bool = False) -> 
     raise InputError(message, file=path, row=number)
 
 
-def projection_values(values: object, field: str, path: str, number: int, float32: bool = False) -> list[float]:
+def projection_values(values: object, field: str, path: str, number: int, *, float32: bool = False) -> list[float]:
     if not isinstance(values, list):
         raise InputError(f"expected a list of numbers, got {json_type(values)}", file=path, row=number, field=field)
     if not values:

@@ -201,7 +201,7 @@ def _put_float32(out: np.ndarray, data: np.ndarray, name: str, first: int) -> No
 # --- dense layout ---------------------------------------------------------------------------------------------
 
 
-def _dense_layout(columns: int, labelled: bool) -> tuple[bytes, bytes, int]:
+def _dense_layout(columns: int, *, labelled: bool) -> tuple[bytes, bytes, int]:
     """(record bytes before the floats, label bytes before the label float, record size) of every dense record."""
     features = _tensor_head(_FEATURES, 4 * columns)
     label = _tensor_head(_LABEL, 4) if labelled else b""

@@ -157,10 +157,11 @@ def write_shuffled_splits(
 def write_shuffled_arrays(
     output_dir: str,
     sizes: Mapping[str, int],
-    seed: int,
-    fmt: str,
     features: np.ndarray,
     labels: np.ndarray,
+    *,
+    seed: int,
+    fmt: str,
     baseline: SplitBaseline | None = None,
 ) -> Baseline | None:
     """write_shuffled_splits of one row of features and labels per row index, each split as <split>.<fmt>;
