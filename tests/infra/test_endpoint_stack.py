@@ -16,8 +16,9 @@ from infra.foundation import FoundationStack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
 from infra.settings import SettingsError
+from pipelines.naming import endpoint_stack, foundation_stack
 from pipelines.registry import USE_CASES
-from tests.conftest import PREFIX, REGION, cdk_context
+from tests.conftest import PREFIX, REGION, cdk_context, pipeline_name
 
 KNOWN = [use_case.name for use_case in USE_CASES]
 ACCOUNT = "123456789012"
@@ -511,19 +512,20 @@ def test_the_app_adds_an_endpoint_stack_per_setting_with_the_models_content_type
     import app as cdk_app
     from tests.conftest import cdk_context
 
-    endpoints = {"deepar-synthetic": {"model_package_arn": package(group="sm-algo-deepar-synthetic")}}
+    endpoints = {"deepar-synthetic": {"model_package_arn": package(group=pipeline_name("deepar-synthetic"))}}
     application = App(
         context=cdk_context(
-            region=REGION, prefix="sm-algo", pipelines="deepar-synthetic", endpoints=json.dumps(endpoints)
+            region=REGION, prefix=PREFIX, pipelines="deepar-synthetic", endpoints=json.dumps(endpoints)
         ),
         outdir=str(tmp_path),
         builtin_cloud_formation_validation=False,
     )
     cdk_app.build(application)
     assembly = application.synth()
-    assert sorted(stack.stack_name for stack in assembly.stacks) == [
-        "sm-algo-deepar-synthetic", "sm-algo-deepar-synthetic-endpoint", "sm-algo-foundation"]  # fmt: skip
-    outputs = assembly.get_stack_by_name("sm-algo-deepar-synthetic-endpoint").template["Outputs"]
+    deepar = pipeline_name("deepar-synthetic")
+    stacks = sorted(stack.stack_name for stack in assembly.stacks)
+    assert stacks == [deepar, endpoint_stack(deepar), foundation_stack(PREFIX)]
+    outputs = assembly.get_stack_by_name(endpoint_stack(deepar)).template["Outputs"]
     assert "--content-type application/json --body fileb://payload.json" in outputs["InvokeExample"]["Value"]
 
 

@@ -11,9 +11,9 @@ from cdk_nag import AwsSolutionsChecks
 from infra.execution_role import ExecutionRole
 from infra.foundation import PROCESSING_DIR
 from infra.role_needs import RoleNeeds
-from pipelines.registry import USE_CASES
+from tests.conftest import PREFIX, pipeline_names
 
-FOUNDATION = "sm-algo-foundation/Execution"
+FOUNDATION = f"{PREFIX}-foundation/Execution"
 
 
 def ack(policy: str, service: str, resource: str) -> str:
@@ -21,7 +21,7 @@ def ack(policy: str, service: str, resource: str) -> str:
     return f"{FOUNDATION}/{policy}: AwsSolutions-IAM5[Resource::{arn}]"
 
 
-PIPELINES = [f"sm-algo-{use_case.name}" for use_case in USE_CASES]
+PIPELINES = pipeline_names()
 EXPECTED = sorted(
     [
         f"{FOUNDATION}/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",

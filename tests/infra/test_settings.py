@@ -5,6 +5,7 @@ import pytest
 
 from infra.settings import Settings, SettingsError
 from pipelines.options import BuildOptions
+from tests.conftest import PREFIX, REGION
 
 
 def test_valid_context():
@@ -14,11 +15,11 @@ def test_valid_context():
 @pytest.mark.parametrize(
     "context, key",
     [
-        ({"prefix": "sm-algo"}, "region"),
+        ({"prefix": PREFIX}, "region"),
         ({"region": "us-east-1"}, "prefix"),
-        ({"region": "Frankfurt", "prefix": "sm-algo"}, "region"),
-        ({"region": "us-east-1", "prefix": "SM_Algo"}, "prefix"),
-        ({"region": "us-east-1", "prefix": "a-prefix-that-is-far-too-long"}, "prefix"),
+        ({"region": "Frankfurt", "prefix": PREFIX}, "region"),
+        ({"region": REGION, "prefix": "SM_Algo"}, "prefix"),
+        ({"region": REGION, "prefix": "a-prefix-that-is-far-too-long"}, "prefix"),
     ],
 )
 def test_bad_context_names_the_key(context, key):
@@ -26,7 +27,7 @@ def test_bad_context_names_the_key(context, key):
         Settings.from_context(context)
 
 
-BASE = {"region": "us-east-1", "prefix": "sm-algo"}
+BASE = {"region": REGION, "prefix": PREFIX}
 VPC = {"subnet_ids": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], "security_group_ids": ["sg-0a1b2c3d"]}
 
 
