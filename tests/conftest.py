@@ -28,6 +28,15 @@ def pipeline_names() -> list[str]:
     return [pipeline_name(use_case.name) for use_case in USE_CASES]
 
 
+def pytest_collection_finish(session) -> None:
+    """Start the offline synth of tests/test_offline_synth.py (a subprocess) as soon as the session knows it will
+    run: it then runs beside the other tests, on the other core, instead of after them."""
+    if any(item.nodeid.startswith("tests/test_offline_synth.py") for item in session.items):
+        from tests.test_offline_synth import start_in_background
+
+        start_in_background()
+
+
 def cdk_context(**overrides) -> dict:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     context.update(overrides)

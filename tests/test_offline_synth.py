@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def _no_network_prefix() -> list[str]:
     return []
 
 
-def synth(outdir: Path, report: Path) -> subprocess.CompletedProcess:
+def start_synth(outdir: Path, report: Path) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env.update(
         AWS_CONFIG_FILE=str(outdir / "no-aws-config"),
@@ -38,15 +39,36 @@ def synth(outdir: Path, report: Path) -> subprocess.CompletedProcess:
         JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
     )
     command = [*_no_network_prefix(), sys.executable, str(ROOT / "app.py")]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+class BackgroundSynth:
+    """The synth runs for half a minute in its own process: tests/conftest.py starts it as soon as the session
+    knows this module will run, so that it runs beside the other tests rather than after them."""
+
+    def __init__(self) -> None:
+        self.base = Path(tempfile.mkdtemp(prefix="offline-synth-"))
+        self.process = start_synth(self.base / "cdk.out", self.base / "network.txt")
+
+    def result(self) -> tuple[Path, str]:
+        _, stderr = self.process.communicate(timeout=600)
+        assert self.process.returncode == 0, stderr[-3000:]
+        return self.base / "cdk.out", (self.base / "network.txt").read_text()
+
+
+_background: list[BackgroundSynth] = []
+
+
+def start_in_background() -> None:
+    if not _background:
+        _background.append(BackgroundSynth())
 
 
 @pytest.fixture(scope="module")
-def offline_synth(tmp_path_factory):
-    base = tmp_path_factory.mktemp("synth")
-    result = synth(base / "cdk.out", base / "network.txt")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return base / "cdk.out", (base / "network.txt").read_text()
+def offline_synth():
+    start_in_background()  # if the session did not start it already
+    yield _background[0].result()
+    shutil.rmtree(_background[0].base, ignore_errors=True)
 
 
 def test_synth_makes_no_network_attempt(offline_synth):
