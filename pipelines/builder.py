@@ -231,7 +231,7 @@ class PipelineBuilder:
         (step `names[1]`) on the ProcessingInstanceType: CSV rows in, JSON Lines out unless told otherwise."""
         model = self.model(names[0], algorithm, model_data)
         step = transform_step(
-            self.ctx, names[1], model.step, data, content_type=content_type, accept=accept,
+            self.ctx, names[1], model.model_name, data, content_type=content_type, accept=accept,
             instance_type=self.params.processing_instance_type,
         )  # fmt: skip
         return Transform(self._add(step), model=model)

@@ -1,4 +1,4 @@
-"""Batch transform: score an S3 prefix with a model (see pipelines.steps.model.model_step).
+"""Batch transform: score an S3 prefix with a model (`model_name`, e.g. a model step's, pipelines.handles.Model).
 
 Split and assemble settings follow the content types, as the developer guide's table for built-in algorithms says:
 records are split by line for CSV and JSON Lines and by RecordIO record for protobuf; JSON Lines answers are
@@ -8,7 +8,7 @@ reassembled by line.
 from __future__ import annotations
 
 from pipelines.context import PipelineContext
-from pipelines.sdk import ModelStep, Transformer, TransformStep
+from pipelines.sdk import Transformer, TransformStep
 from pipelines.steps.policies import CACHE, job_retry_policies
 
 SPLIT_TYPE = {
@@ -23,7 +23,7 @@ ASSEMBLE_WITH = {"application/jsonlines": "Line", "text/csv": "Line"}
 def transform_step(
     ctx: PipelineContext,
     name: str,
-    model: ModelStep,
+    model_name: object,
     data: object,
     *,
     content_type: str,
@@ -33,7 +33,7 @@ def transform_step(
     if content_type not in SPLIT_TYPE:
         raise ValueError(f"{name}: no split type known for content type {content_type!r}")
     transformer = Transformer(
-        model_name=model.properties.ModelName,
+        model_name=model_name,
         instance_count=1,
         instance_type=instance_type,
         strategy="MultiRecord",
