@@ -214,7 +214,7 @@ def build_app(outdir, pipeline, endpoints=None, checks=AwsSolutionsChecks):
     stacks = {
         name: EndpointStack(
             app,
-            f"{PREFIX}-{name}-endpoint",
+            endpoint_stack(pipeline_name(name)),
             pipeline_name=f"{PREFIX}-{name}",
             settings=settings,
             foundation=foundation,
@@ -241,12 +241,12 @@ def templates(endpoint_assembly):
 
 @pytest.fixture(scope="module")
 def scaled(templates):
-    return templates[f"{ABALONE}-endpoint"]
+    return templates[endpoint_stack(ABALONE)]
 
 
 @pytest.fixture(scope="module")
 def fixed(templates):
-    return templates[f"{DEEPAR}-endpoint"]
+    return templates[endpoint_stack(DEEPAR)]
 
 
 def of_type(template, kind):
@@ -263,7 +263,7 @@ BUCKET = stack_output("PublishOutputRefDataBucketE3889A50C1B34A6F")
 
 
 def test_one_stack_per_configured_endpoint(templates):
-    assert sorted(templates) == sorted([FOUNDATION, ABALONE, f"{ABALONE}-endpoint", f"{DEEPAR}-endpoint"])
+    assert sorted(templates) == sorted([FOUNDATION, ABALONE, endpoint_stack(ABALONE), endpoint_stack(DEEPAR)])
 
 
 def test_resource_counts(scaled, fixed):

@@ -22,6 +22,7 @@ from pipelines.cli import main
 from pipelines.cli.cdk import ROOT as CLI_ROOT
 from pipelines.cli.errors import Failure
 from pipelines.cli.runtime import Runtime, run_command
+from pipelines.naming import endpoint_stack
 from tests.conftest import ROOT, pipeline_name
 
 ACCOUNT = "123456789012"
@@ -38,7 +39,7 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CDK_COMMAND = [
     "node_modules/.bin/cdk",
     "deploy",
-    f"{PIPELINE}-endpoint",
+    endpoint_stack(PIPELINE),
     "--exclusively",
     "--require-approval",
     "never",

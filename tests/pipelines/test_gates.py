@@ -7,15 +7,14 @@ the docs pages) must agree, and the default MetricThreshold must beat it by a ma
 
 import math
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pipelines.registry import USE_CASES
-from tests.conftest import PREFIX
+from tests.conftest import PREFIX, ROOT
 
-PROCESSING = Path(__file__).resolve().parents[2] / "processing"
+PROCESSING = ROOT / "processing"
 if str(PROCESSING) not in sys.path:
     sys.path.insert(0, str(PROCESSING))  # the processing scripts are top-level modules, as in their zip
 

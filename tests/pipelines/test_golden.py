@@ -5,13 +5,12 @@ Refresh after an intended change with `make golden` (UPDATE_GOLDEN=1) and review
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import pipeline_names
+from tests.conftest import ROOT, pipeline_names
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+GOLDEN = ROOT / "tests" / "golden"
 NAMES = pipeline_names()
 
 
