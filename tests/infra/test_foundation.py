@@ -7,7 +7,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from pipelines.registry import USE_CASES
-from tests.conftest import PREFIX
+from tests.conftest import REGION, pipeline_names
 
 
 def resources(template, kind):
@@ -111,22 +111,11 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-PIPELINES = [f"{PREFIX}-{use_case.name}" for use_case in USE_CASES]
-EXAMPLES = "sagemaker-example-files-prod-us-east-1"
-DATASETS = sorted(
-    [
-        (EXAMPLES, "datasets/image/MNIST/mnist.pkl.gz"),
-        (EXAMPLES, "datasets/image/caltech-256/256_ObjectCategories.tar"),
-        (EXAMPLES, "datasets/tabular/anomaly_benchmark_taxi/NAB_nyc_taxi.csv"),
-        (EXAMPLES, "datasets/tabular/breast_cancer/wdbc.csv"),
-        (EXAMPLES, "datasets/tabular/chicago_traffic/speed_camera_violations.csv"),
-        (EXAMPLES, "datasets/tabular/uci_abalone/abalone.csv"),
-        (EXAMPLES, "datasets/tabular/uci_covtype/covtype.data.gz"),
-        (EXAMPLES, "datasets/text/dbpedia/dbpedia.tar.gz"),
-        (EXAMPLES, "datasets/text/text8/text8.gz"),
-        ("aws-ml-blog-sagemaker-census-segmentation", "Census_Data_for_SageMaker.csv"),
-    ]
-)  # generated data and the web downloads (MovieLens, lid.176, WMT17, CUB, VOC) need no S3 read
+PIPELINES = pipeline_names()
+# The S3 objects the registered use cases read by default; generated data and the web downloads (MovieLens,
+# lid.176, WMT17, CUB, VOC) need no S3 read.
+DATASETS = sorted({found for case in USE_CASES if (found := case.dataset.s3_object(REGION)) is not None})
+_IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)")
 
 
 def test_role_statements_are_exactly_what_the_registered_pipelines_need(statements):
@@ -208,29 +197,13 @@ def test_processing_code_read_is_exactly_the_asset(statements):
     assert "cdk-hnb659fds-assets-" in read and '.zip"' in read
 
 
-def test_image_pull_is_scoped_to_the_algorithm_repositories(statements):
+def test_image_pull_is_scoped_to_the_algorithm_repositories(statements, compiled):
+    """Exactly the repositories of the images the definitions run (read from the definitions, not the role code)."""
+    images = {image for pipeline in compiled.values() for image in pipeline.images()}
+    expected = sorted({"{1}:{0}:repository/{2}".format(*_IMAGE.match(image).groups()) for image in images})
+    assert len(expected) == 19  # the 17 algorithms (XGBoost's image also evaluates), scikit-learn and PyTorch
     repositories = sorted(json.dumps(r).split(":ecr:")[1][:-4] for r in statements["PullAlgorithmImages"]["Resource"])
-    assert repositories == [
-        "us-east-1:382416733822:repository/factorization-machines",
-        "us-east-1:382416733822:repository/ipinsights",
-        "us-east-1:382416733822:repository/kmeans",
-        "us-east-1:382416733822:repository/knn",
-        "us-east-1:382416733822:repository/linear-learner",
-        "us-east-1:382416733822:repository/ntm",
-        "us-east-1:382416733822:repository/object2vec",
-        "us-east-1:382416733822:repository/pca",
-        "us-east-1:382416733822:repository/randomcutforest",
-        "us-east-1:522234722520:repository/forecasting-deepar",
-        "us-east-1:683313688378:repository/sagemaker-scikit-learn",
-        "us-east-1:683313688378:repository/sagemaker-xgboost",
-        "us-east-1:763104351884:repository/pytorch-training",
-        "us-east-1:766337827248:repository/lda",
-        "us-east-1:811284229777:repository/blazingtext",
-        "us-east-1:811284229777:repository/image-classification",
-        "us-east-1:811284229777:repository/object-detection",
-        "us-east-1:811284229777:repository/semantic-segmentation",
-        "us-east-1:811284229777:repository/seq2seq",
-    ]
+    assert repositories == expected
 
 
 def test_logs_scoped_to_the_sagemaker_job_log_groups(statements):
