@@ -62,6 +62,7 @@ class PipelineContext:
         return self.pipeline_name
 
     role_arn = placeholders.ROLE_ARN
+    download_role_arn = placeholders.DOWNLOAD_ROLE_ARN  # of the steps with network access
     kms_key = placeholders.sub(placeholders.KMS_KEY_ARN)
     bucket = placeholders.sub(placeholders.DATA_BUCKET)
     code_uri = f"s3://{placeholders.sub(placeholders.CODE_BUCKET)}/{placeholders.sub(placeholders.CODE_KEY)}"

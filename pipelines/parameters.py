@@ -15,7 +15,9 @@ from pipelines.sdk import ParameterFloat, ParameterInteger, ParameterString
 if TYPE_CHECKING:
     from pipelines.usecase import UseCase
 
-APPROVAL_STATUSES = ("PendingManualApproval", "Approved", "Rejected")
+# Approval is a person's decision (`python -m pipelines approve`, or Studio), never a run-time value: whoever starts
+# a run could otherwise register an approved model trained on any data.
+APPROVAL_STATUSES = ("PendingManualApproval", "Rejected")
 DEFAULT_APPROVAL_STATUS = "PendingManualApproval"
 DEFAULT_MAX_PARALLEL_TUNING_JOBS = 2
 
@@ -78,7 +80,8 @@ DESCRIPTIONS = {
     "TrainingInstanceType": "Instance type of the training (or tuning) jobs.",
     "TrainingInstanceCount": "Number of training instances (1 for algorithms that train on a single instance).",
     "InputDataUri": "URI of the raw dataset (S3, or the publisher's HTTPS address); the default is the public copy.",
-    "ModelApprovalStatus": "Status of the registered model package: PendingManualApproval, Approved or Rejected.",
+    "ModelApprovalStatus": "Status of the registered model package: PendingManualApproval (a person approves it: "
+    "`python -m pipelines approve` or Studio) or Rejected (a trial run whose model must never be deployed).",
     "MetricThreshold": "Quality gate: the model is registered only if its metric passes this threshold.",
     "MaxTuningJobs": "Training jobs the hyperparameter tuning job may run in all (Bayesian search).",
     "MaxParallelTuningJobs": "Training jobs the tuning job runs at the same time.",

@@ -70,7 +70,8 @@ def processing_step(
     processor = ScriptProcessor(
         image_uri=image or ctx.image("sklearn", SKLEARN_VERSION),
         command=["python3"],
-        role=ctx.role_arn,
+        # A step with network access runs with the pipeline's download role: code it runs reaches no other data.
+        role=ctx.role_arn if network_isolation else ctx.download_role_arn,
         instance_type=instance_type,
         instance_count=1,
         sagemaker_session=ctx.session,

@@ -299,14 +299,14 @@ def test_start_sends_the_checked_parameters_and_prints_arn_and_link(capsys, moto
     create_pipeline(moto_client)
     sent = capture_requests(moto_client, "StartPipelineExecution")
     argv = ["start", NAME, "--param", "MetricThreshold=5.5", "--param", "TrainingInstanceCount=2"]
-    argv += ["--param", "ModelApprovalStatus=Approved", "--param", "InputDataUri=s3://my-bucket/a=b.csv"]
+    argv += ["--param", "ModelApprovalStatus=Rejected", "--param", "InputDataUri=s3://my-bucket/a=b.csv"]
     code, out, err = run_cli(capsys, [*argv, "--display-name", "nightly-1"], runtime_for(moto_client))
     assert code == 0, err
     [request] = sent
     expected_parameters = [
         {"Name": "MetricThreshold", "Value": "5.5"},
         {"Name": "TrainingInstanceCount", "Value": "2"},
-        {"Name": "ModelApprovalStatus", "Value": "Approved"},
+        {"Name": "ModelApprovalStatus", "Value": "Rejected"},
         {"Name": "InputDataUri", "Value": "s3://my-bucket/a=b.csv"},
     ]
     assert request["PipelineName"] == PIPELINE
@@ -343,8 +343,11 @@ BAD_PARAMETERS = {
     "TrainingInstanceCount=1.5": "parameter TrainingInstanceCount is an Integer; '1.5' is not a whole number",
     "MetricThreshold=abc": "parameter MetricThreshold is a Float; 'abc' is not a number",
     "MetricThreshold=nan": "parameter MetricThreshold is a Float; 'nan' is not a number",
-    "ModelApprovalStatus=Maybe": "parameter ModelApprovalStatus must be one of PendingManualApproval, Approved, "
-    "Rejected; got 'Maybe'",
+    "ModelApprovalStatus=Maybe": "parameter ModelApprovalStatus must be one of PendingManualApproval, Rejected; "
+    "got 'Maybe'",
+    # approval is a person's decision, never a run's (pipelines.parameters.APPROVAL_STATUSES)
+    "ModelApprovalStatus=Approved": "parameter ModelApprovalStatus must be one of PendingManualApproval, Rejected; "
+    "got 'Approved'",
 }
 
 
