@@ -13,6 +13,7 @@ import sys
 import traceback
 from typing import NoReturn
 
+from pipelines import naming
 from pipelines.cli import aws, catalog, deploy, docs, executions, models
 from pipelines.cli.errors import USAGE_EXIT, CliError, Failure
 from pipelines.cli.runtime import Runtime
@@ -31,9 +32,16 @@ def _common_options(region_default: str | None, region_help: str) -> argparse.Ar
     options.add_argument("--region", default=region_default, help=region_help)
     prefix_help = f"name prefix of the deployment (default {aws.DEFAULT_PREFIX}): pipeline, model package group and "
     prefix_help += "stack are <prefix>-NAME"
-    options.add_argument("--prefix", default=aws.DEFAULT_PREFIX, help=prefix_help)
+    options.add_argument("--prefix", type=_prefix, default=aws.DEFAULT_PREFIX, help=prefix_help)
     options.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return options
+
+
+def _prefix(text: str) -> str:
+    """The deployment prefix, checked as the synth settings check it: it ends up in stack names and cdk's argv."""
+    if not naming.PREFIX_PATTERN.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{naming.PREFIX_RULE}, got {text!r}")
+    return text
 
 
 def parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipelines import naming
 from pipelines.cli import aws, catalog, cdk, models
-from pipelines.cli.errors import Failure
+from pipelines.cli.errors import Failure, UsageError
 from pipelines.cli.runtime import Runtime
 
 
@@ -27,11 +27,22 @@ def deploy(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.dry_run:
         print(shlex.join(command))
         return 0
+    if not args.model_package:
+        _confirm(runtime, package, command[2])
     print(f"deploying {package}\n$ {shlex.join(command)}", flush=True)
     exit_code = runtime.run(command, cdk.ROOT)
     if exit_code != 0:
         raise Failure(f"cdk deploy failed with exit code {exit_code}")
     return 0
+
+
+def _confirm(runtime: Runtime, package: str, stack: str) -> None:
+    """A package the CLI chose itself is deployed only after a person has seen which one it is."""
+    if not runtime.confirm(f"deploy {package} to the endpoint stack {stack}?"):
+        raise UsageError(
+            f"not deployed: the newest approved package is {package}; confirm on a terminal, or name it with "
+            f"--model-package {package}"
+        )
 
 
 def _latest_approved(runtime: Runtime, region: str, prefix: str, name: str) -> str:
@@ -55,7 +66,8 @@ def endpoint_deploy_command(args: argparse.Namespace, package: str, region: str)
         endpoint["instance_count"] = args.instance_count
     stack = naming.endpoint_stack(aws.pipeline_name(args.prefix, args.name))
     return [
-        cdk.CDK, "deploy", stack, "--exclusively", "--require-approval", "never",
+        # broadening: cdk asks before it widens IAM or security groups, rather than deploying any change unseen.
+        cdk.CDK, "deploy", stack, "--exclusively", "--require-approval", "broadening",
         "-c", f"endpoints={json.dumps({args.name: endpoint}, separators=(',', ':'))}",
         *cdk.context_overrides(region, args.prefix),
     ]  # fmt: skip
@@ -73,7 +85,8 @@ def add_commands(commands: argparse._SubParsersAction, online: argparse.Argument
         parents=[online],
         help="deploy a model package to a real-time endpoint (CDK)",
         description="Deploy the endpoint stack <prefix>-NAME-endpoint with the project's CDK CLI, serving the "
-        "given model package or, by default, the newest Approved package of the group <prefix>-NAME.",
+        "given model package or, by default, the newest Approved package of the group <prefix>-NAME, after you "
+        "confirm it on the terminal.",
     )
     deploying.add_argument("name", metavar="NAME", help="the pipeline's use-case name, e.g. abalone-xgboost")
     deploying.add_argument("--model-package", metavar="ARN", help="the package to serve (default: newest Approved)")

@@ -24,6 +24,13 @@ def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def ask_yes_no(question: str) -> bool:
+    """Asks on the terminal; only an explicit yes counts. Without a terminal there is nobody to ask: False."""
+    if not sys.stdin.isatty():
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
 def run_command(command: Sequence[str], cwd: Path) -> int:
     """Runs a command in the foreground, its output going straight to the terminal; returns its exit code."""
     try:
@@ -39,3 +46,4 @@ class Runtime:
     clock: Callable[[], datetime] = utc_now
     run: Callable[[Sequence[str], Path], int] = run_command
     is_tty: Callable[[], bool] = stdout_is_tty
+    confirm: Callable[[str], bool] = ask_yes_no

@@ -4,6 +4,7 @@ clock and command runner. moto plays SageMaker where it implements the call; bot
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
@@ -42,7 +43,7 @@ CDK_COMMAND = [
     endpoint_stack(PIPELINE),
     "--exclusively",
     "--require-approval",
-    "never",
+    "broadening",
 ]
 
 
@@ -90,10 +91,11 @@ class Calls:
         self.regions: list[str] = []
         self.sleeps: list[float] = []
         self.commands: list[tuple[list[str], object]] = []
+        self.questions: list[str] = []
 
 
 def runtime_for(
-    client=None, calls: Calls | None = None, *, tty: bool = False, exit_code: int = 0, sleep=None
+    client=None, calls: Calls | None = None, *, tty: bool = False, exit_code: int = 0, sleep=None, answer=False
 ) -> Runtime:
     calls = calls or Calls()
 
@@ -107,12 +109,17 @@ def runtime_for(
         calls.commands.append((list(command), cwd))
         return exit_code
 
+    def confirm(question: str) -> bool:
+        calls.questions.append(question)
+        return answer
+
     return Runtime(
         sagemaker=sagemaker,
         sleep=sleep or calls.sleeps.append,
         clock=lambda: NOW,
         run=run,
         is_tty=lambda: tty,
+        confirm=confirm,
     )
 
 
@@ -814,12 +821,47 @@ def test_deploy_runs_cdk_with_the_given_package(capsys, fake_credentials):
     assert f"$ {shlex.join(command)}" in out
 
 
-def test_deploy_picks_the_newest_approved_package(capsys, moto_client):
+def test_deploy_picks_the_newest_approved_package_once_a_person_confirms_it(capsys, moto_client):
     arns = create_packages(moto_client, ["Approved", "Approved", "PendingManualApproval"])
     calls = Calls()
-    code, _, _ = run_cli(capsys, ["deploy", NAME], runtime_for(moto_client, calls))
+    code, _, _ = run_cli(capsys, ["deploy", NAME], runtime_for(moto_client, calls, answer=True))
     assert code == 0
+    assert calls.questions == [f"deploy {arns[1]} to the endpoint stack {endpoint_stack(PIPELINE)}?"]
     assert calls.commands == [([*CDK_COMMAND, "-c", endpoints_context(arns[1])], ROOT)]
+
+
+def test_deploy_of_a_package_nobody_confirmed_stops_and_names_it(capsys, moto_client):
+    arns = create_packages(moto_client, ["Approved"])
+    calls = Calls()
+    code, _, err = run_cli(capsys, ["deploy", NAME], runtime_for(moto_client, calls, answer=False))
+    assert code == 2
+    assert single_error_line(err) == (
+        f"error: not deployed: the newest approved package is {arns[0]}; confirm on a terminal, or name it with "
+        f"--model-package {arns[0]}"
+    )
+    assert calls.commands == []
+
+
+def test_a_named_package_needs_no_confirmation(capsys, fake_credentials):
+    calls = Calls()
+    code, _, _ = run_cli(capsys, ["deploy", NAME, "--model-package", PACKAGE_ARN], runtime_for(None, calls))
+    assert code == 0 and calls.questions == [] and len(calls.commands) == 1
+
+
+def test_without_a_terminal_nobody_is_asked_and_the_answer_is_no(monkeypatch):
+    from pipelines.cli.runtime import ask_yes_no
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))  # piped input is not a person at a terminal
+    assert ask_yes_no("deploy?") is False
+
+
+@pytest.mark.parametrize("prefix", ["x; rm -rf ~", "ML-Demo", "a", "-c", "prod-" + "x" * 20])
+def test_a_prefix_the_synth_would_refuse_is_a_usage_error(capsys, prefix):
+    with pytest.raises(SystemExit) as exited:
+        main(["deploy", NAME, "--model-package", PACKAGE_ARN, f"--prefix={prefix}"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --prefix: 2-20 lower-case letters, digits or hyphens")
 
 
 def test_deploy_without_an_approved_package_fails_clearly(capsys, moto_client):
