@@ -28,7 +28,7 @@ import numpy as np
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_text
-from shared.numbers import parse_count, parse_decimal
+from shared.numbers import parse_count, parse_float32, parse_non_negative
 from shared.outputs import staged_outputs
 from shared.tabular import write_csv, write_recordio
 
@@ -39,6 +39,9 @@ FEATURES = (
     "Employed", "PrivateWork", "PublicWork", "SelfEmployed", "FamilyWork", "Unemployment",
 )  # fmt: skip
 FIELDS = ("CensusId", "State", "County", *FEATURES)
+# Counts of people, which cannot be negative (the other columns are percentages, incomes and minutes, all of them
+# non-negative in the real data too, but not refused here: a negative one is odd, not impossible to scale).
+COUNTS = ("TotalPop", "Men", "Women", "Citizen", "Employed")
 OUTPUTS = ("train", "features", "ids")
 
 
@@ -150,7 +153,7 @@ def parse_record(record: dict[str, str], path: str, number: int) -> tuple[int | 
             raise InputError(str(exc), file=path, row=number, field=field) from None
 
     census_id = parse("CensusId", parse_count)
-    values = [parse(field, parse_decimal) for field in FEATURES]
+    values = [parse(field, parse_non_negative if field in COUNTS else parse_float32) for field in FEATURES]
     state, county = record["State"], record["County"]
     if "\n" in state + county or "\r" in state + county:
         field = "State" if "\n" in state or "\r" in state else "County"

@@ -48,7 +48,7 @@ from shared.baselines import Baseline, always_positive_f1, check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
-from shared.numbers import parse_decimal
+from shared.numbers import parse_non_negative
 from shared.outputs import staged_outputs
 from shared.tabular import write_csv
 
@@ -179,7 +179,7 @@ def read_series(path: str) -> tuple[np.ndarray, np.ndarray]:
             raise InputError(message, file=path, row=number, field="timestamp")
         texts.append(cells[0])
         try:
-            values[index] = parse_decimal(cells[1])
+            values[index] = parse_non_negative(cells[1])  # a count of passengers, written as float32
         except ValueError as exc:
             raise InputError(str(exc), file=path, row=number, field="value") from None
     timestamps = parse_timestamps(texts, path)
