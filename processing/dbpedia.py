@@ -46,7 +46,7 @@ from typing import IO, NamedTuple
 import numpy as np
 from shared import baselines
 from shared.archives import member_file
-from shared.bounded_input import checked_lines
+from shared.bounded_input import check_archive_total, checked_lines
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
@@ -160,7 +160,7 @@ def read_archive(
         with tarfile.open(path, "r|gz") as archive:
             for member in archive:
                 total += member.size  # a stream-mode archive reads even the skipped members through
-                check_total(total, limits.max_bytes, path, member.name)
+                check_archive_total(total, limits.max_bytes, file=path, member=member.name)
                 if not member.isfile() or member.name not in (CLASSES, *splits):
                     continue
                 stream = member_file(archive, member)
@@ -180,13 +180,6 @@ def read_archive(
         if split not in spools:
             raise InputError(f"missing member {name!r}", file=path)
     return names, spools
-
-
-def check_total(total: int, limit: int, path: str, name: str) -> None:
-    """Checked from the member's header, before its data is read: the limit holds however well the data compress."""
-    if total > limit:
-        message = f"decompressed data exceeds {limit:,} bytes with member {name!r} (raise the limit with --max-bytes)"
-        raise InputError(message, file=path)
 
 
 def parse_classes(data: bytes, where: str) -> list[str]:

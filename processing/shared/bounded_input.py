@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterator
 from typing import IO, BinaryIO, cast
 
+from shared.errors import InputError
 from shared.limits import bounded, check_line_length
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -34,3 +35,11 @@ def checked_lines(text: IO[str], limit: int, *, file: str) -> Iterator[str]:
             return
         check_line_length(line.rstrip("\r\n"), limit, file=file, row=number)
         yield line
+
+
+def check_archive_total(total: int, limit: int, *, file: str, member: str) -> None:
+    """For a tar archive read as a stream: total is the size of its members so far, member's included, taken from
+    their headers before their data is read, so that the limit holds however well the data compress."""
+    if total > limit:
+        message = f"decompressed data exceeds {limit:,} bytes with member {member!r} (raise the limit with --max-bytes)"
+        raise InputError(message, file=file)
