@@ -65,9 +65,10 @@ DEV = ("newstest2014.tc.en", "newstest2014.tc.de")
 SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 UNK = 1
 BATCH = 50_000  # pairs per write_int32_sequences call
-# The real training files hold 5,852,458 lines each (WMT17's preprocessed de-en corpus.tc.*.gz, statmt.org), about
-# 1 GB per language uncompressed; the dev set is 3,003 lines. Files are read line by line, so the byte limit bounds
-# the time a gzip bomb takes, not the memory (the line length does that): 16 GiB per file, after decompression.
+# The real training files hold about 5.9 million lines each (WMT17's preprocessed de-en corpus.tc.*.gz, statmt.org,
+# pipelines/datasets.py), about 1 GB per language uncompressed; the dev set (newstest2014) 3,003 lines. Files are
+# read line by line, so the byte limit bounds the time a gzip bomb takes, not the memory (the line length does
+# that): 16 GiB per file, after decompression.
 DEFAULT_MAX_BYTES = 16 * GIB
 # Real lines are sentences of a few hundred characters; Seq2Seq drops pairs longer than --max-length tokens anyway.
 DEFAULT_MAX_LINE_LENGTH = 100_000
