@@ -3,7 +3,8 @@
 Input: Census_Data_for_SageMaker.csv (the file of the SageMaker population segmentation example), or a folder of
 such files (read in name order, each with its header): CSV with a header naming the 37 columns below, in any order,
 one row per county (3,220 rows). State and County are text and may be quoted (commas inside), so the file is read
-with the csv module. The other 35 columns are numbers.
+with the csv module. The other 35 columns are numbers, within the float32 range (the output's precision); the counts
+of people (COUNTS) must not be negative.
 
 As the example notebook does:
   * rows with any empty cell are dropped (pandas' dropna; only empty cells count as missing here), and counted;

@@ -3,7 +3,8 @@
 Input: nyc_taxi.csv from the Numenta Anomaly Benchmark (realKnownCause/nyc_taxi.csv), or a folder holding just that
 file: a header `timestamp,value`, then one row per 30 minutes, 'YYYY-MM-DD HH:MM:SS' and the passenger count
 (10,320 rows, 2014-07-01 00:00:00 to 2015-01-31 23:30:00). Timestamps must be strictly increasing; the step is not
-checked, as the shingles do not depend on it.
+checked, as the shingles do not depend on it. Counts must not be negative, nor beyond the float32 range (the
+output's precision).
 
 Output (CSV, no header, values as float32 text, the precision the algorithm reads), with one row per shingle: the
 values of `--shingle` consecutive time steps, so N rows give N - shingle + 1 shingles:
