@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from shared.cli import run
 from shared.inputs import field_parser, list_input_files, read_csv_rows
-from shared.numbers import parse_count, parse_decimal
+from shared.numbers import check_float32, parse_count, parse_float32
 from shared.tabular import SPLITS, fraction, parse_split_args, split_sizes, split_summary, write_shuffled_splits
 
 SEX_CODES = ("F", "I", "M")  # one-hot column order
@@ -55,7 +55,7 @@ def parse_row(cells: list[str], path: str, number: int) -> list[int | float]:
     parse = field_parser(cells, FIELDS, path, number)
     one_hot = parse("sex", encode_sex)
     measurements = [parse(field, parse_measurement) for field in MEASUREMENTS]
-    return [parse("rings", parse_count), *one_hot, *measurements]
+    return [parse("rings", parse_rings), *one_hot, *measurements]
 
 
 def encode_sex(code: str) -> list[int]:
@@ -64,8 +64,12 @@ def encode_sex(code: str) -> list[int]:
     return [int(code == known) for known in SEX_CODES]
 
 
+def parse_rings(text: str) -> int:
+    return check_float32(parse_count(text), text)  # XGBoost reads the label as float32 too
+
+
 def parse_measurement(text: str) -> float:
-    value = parse_decimal(text)
+    value = parse_float32(text)  # XGBoost reads its CSV input as float32
     if value < 0:
         raise ValueError(f"negative value {text!r}")
     return value

@@ -3,7 +3,8 @@
 Input: Census_Data_for_SageMaker.csv (the file of the SageMaker population segmentation example), or a folder of
 such files (read in name order, each with its header): CSV with a header naming the 37 columns below, in any order,
 one row per county (3,220 rows). State and County are text and may be quoted (commas inside), so the file is read
-with the csv module. The other 35 columns are numbers.
+with the csv module. The other 35 columns are numbers, within the float32 range (the output's precision); the counts
+of people (COUNTS) must not be negative.
 
 As the example notebook does:
   * rows with any empty cell are dropped (pandas' dropna; only empty cells count as missing here), and counted;
@@ -28,7 +29,7 @@ import numpy as np
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_text
-from shared.numbers import parse_count, parse_decimal
+from shared.numbers import parse_count, parse_float32, parse_non_negative
 from shared.outputs import staged_outputs
 from shared.tabular import write_csv, write_recordio
 
@@ -39,6 +40,9 @@ FEATURES = (
     "Employed", "PrivateWork", "PublicWork", "SelfEmployed", "FamilyWork", "Unemployment",
 )  # fmt: skip
 FIELDS = ("CensusId", "State", "County", *FEATURES)
+# Counts of people, which cannot be negative (the other columns are percentages, incomes and minutes, all of them
+# non-negative in the real data too, but not refused here: a negative one is odd, not impossible to scale).
+COUNTS = ("TotalPop", "Men", "Women", "Citizen", "Employed")
 OUTPUTS = ("train", "features", "ids")
 
 
@@ -150,7 +154,7 @@ def parse_record(record: dict[str, str], path: str, number: int) -> tuple[int | 
             raise InputError(str(exc), file=path, row=number, field=field) from None
 
     census_id = parse("CensusId", parse_count)
-    values = [parse(field, parse_decimal) for field in FEATURES]
+    values = [parse(field, parse_non_negative if field in COUNTS else parse_float32) for field in FEATURES]
     state, county = record["State"], record["County"]
     if "\n" in state + county or "\r" in state + county:
         field = "State" if "\n" in state or "\r" in state else "County"

@@ -39,6 +39,9 @@ ADDRESS, DATE, VIOLATIONS = "ADDRESS", "VIOLATION DATE", "VIOLATIONS"
 COLUMNS = (ADDRESS, DATE, VIOLATIONS)
 DATE_PATTERN = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 SEASON = 7  # days: the seasonal naive forecast of --baseline repeats the last week
+# The largest daily count per address: DeepAR reads targets as float32, which holds integers exactly up to 2**24
+# (and the int64 series would overflow on much larger ones). Real days count hundreds of violations at most.
+MAX_DAILY_VIOLATIONS = 2**24
 
 Counts = dict[str, dict[int, int]]  # address -> day ordinal -> summed violations
 
@@ -135,10 +138,18 @@ def read_rows(reader, path: str, counts: Counts) -> int:
         except ValueError as exc:
             raise InputError(str(exc), file=path, row=number, field=VIOLATIONS) from None
         counts[address][day] += violations
+        check_daily_total(counts[address][day], f"{address} on {date.fromordinal(day)}", path, number)
         rows += 1
     if rows == 0:
         raise InputError("no data rows", file=path)
     return rows
+
+
+def check_daily_total(total: int, what: str, path: str, number: int) -> None:
+    if total > MAX_DAILY_VIOLATIONS:
+        message = (f"the violations of {what} add up to {total:,}, more than {MAX_DAILY_VIOLATIONS:,} (2**24, "
+                   "the largest count DeepAR's float32 targets hold exactly)")  # fmt: skip
+        raise InputError(message, file=path, row=number, field=VIOLATIONS)
 
 
 def parse_date(text: str, path: str, number: int) -> int:

@@ -14,6 +14,9 @@ too, Cover_Type - 1.
 (shared.baselines): the accuracy on the test split of always answering that split's most frequent label (0..6, as
 written), the trivial model the pipeline's quality gate requires k-NN to beat. Without it, no baseline folder.
 
+--max-bytes (default 1 GiB, per file, after decompression) and --max-line-length (default 10,000 characters) bound
+what a file may hold: beyond them the job fails naming the file (and the row), instead of exhausting the memory.
+
 The real file has 581,012 rows: a fast path checks each line with one regular expression and parses all of them
 with numpy; if a line fails it, a row-by-row pass finds and names the bad row and field.
 """
@@ -26,9 +29,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from shared.baselines import check_metric
+from shared.bounded_input import open_bounded
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
+from shared.limits import GIB, check_line_length, limit_argument
 from shared.tabular import (
     fraction,
     parse_train_test_args,
@@ -61,6 +66,13 @@ MAX_DIGITS = 7  # |value| < 10**7 < 2**24: exact as the float32 of RecordIO
 _VALUE = rf"-?[0-9]{{1,{MAX_DIGITS}}}"
 FAST_ROW = re.compile(rf"(?:{_VALUE},){{{len(FEATURES)}}}[1-7]")
 INTEGER = re.compile(r"-?[0-9]+")
+# The real covtype.data is about 75 MB (UCI Covertype: 581,012 rows of 55 integers, about 130 characters each;
+# the examples bucket's covtype.data.gz about 11 MB). Reading stops, with an error, at 1 GiB: room to spare for the
+# real file, and a gzip bomb costs no more than that in memory.
+DEFAULT_MAX_BYTES = GIB
+# The longest valid line without padding is 54 * len("-9999999,") + 1 = 487 characters (MAX_DIGITS); real ones are
+# about 130. Lines are checked against this after reading, so the byte limit is what bounds the memory.
+DEFAULT_MAX_LINE_LENGTH = 10_000
 
 
 def main(argv: Sequence[str]) -> int:
@@ -70,7 +82,7 @@ def main(argv: Sequence[str]) -> int:
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     files = list_input_files(args.input)
-    rows = np.concatenate([read_covtype_file(path) for path in files])
+    rows = np.concatenate([read_covtype_file(path, args.max_bytes, args.max_line_length) for path in files])
     features, labels = rows[:, : len(FEATURES)], rows[:, len(FEATURES)] - 1  # classes 1..7 -> 0..6
     sizes = dict(zip(SPLITS, train_test_sizes(len(rows), args.test_fraction, source=args.input), strict=True))
     baseline = split_label_baseline(args.baseline, labels)
@@ -89,26 +101,30 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--output-dir", required=True, help="gets train/ and test/ subfolders")
     parser.add_argument("--format", required=True, choices=("recordio", "csv"))
     parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json; only test:accuracy")
+    limit_argument(parser, "--max-bytes", DEFAULT_MAX_BYTES, "bytes read per file, after decompression")
+    limit_argument(parser, "--max-line-length", DEFAULT_MAX_LINE_LENGTH, "characters per line")
     args = parse_train_test_args(parser, argv, test=fraction("0.1"), seed=0)
     check_metric(parser, args.baseline, BASELINE_METRICS, SPLITS)
     return args
 
 
-def read_covtype_file(path: str) -> np.ndarray:
+def read_covtype_file(
+    path: str, max_bytes: int = DEFAULT_MAX_BYTES, max_line_length: int = DEFAULT_MAX_LINE_LENGTH
+) -> np.ndarray:
     """The file's rows as an int64 array (n, 55), labels still 1..7."""
-    lines = read_lines(path)
+    lines = read_lines(path, max_bytes)
+    for number, line in enumerate(lines, start=1):
+        check_line_length(line, max_line_length, file=path, row=number)
     if all(FAST_ROW.fullmatch(line) for line in lines):
         return np.loadtxt(lines, dtype=np.int64, delimiter=",", ndmin=2)
     return np.array([parse_row(line, path, number) for number, line in enumerate(lines, start=1)], dtype=np.int64)
 
 
-def read_lines(path: str) -> list[str]:
+def read_lines(path: str, max_bytes: int) -> list[str]:
     """The text lines of a plain or gzip'd file, without trailing blank lines; no data rows is an InputError."""
-    with open(path, "rb") as file:
-        data = file.read()
-    if data[:2] == b"\x1f\x8b":  # gzip magic: decide by content, not by file name
+    with open_bounded(path, max_bytes) as file:  # gunzipped by content (gzip's magic number), not by file name
         try:
-            data = gzip.decompress(data)
+            data = file.read()
         except EOFError:
             raise InputError("truncated gzip file (it ends before its end-of-stream marker)", file=path) from None
         except (gzip.BadGzipFile, zlib.error) as exc:

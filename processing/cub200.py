@@ -39,7 +39,9 @@ in classes.txt; is_training_image other than 0 or 1; a box width or height <= 0.
 image file; an unreadable JPEG (full decode, shared.images); two images with the same NAME; a box outside its image
 by more than 1 pixel (left or top < -1, left + width > W + 1 or top + height > H + 1). A box at most 1 pixel outside
 is clipped to the image (annotation rounding, not an error) and counted in the summary line. A selection that
-leaves train or validation without images fails too.
+leaves train or validation without images fails too. Limits (each an option, see DEFAULT_*): --max-bytes, the
+archive members' decompressed total (from their headers, before their data is read); --max-metadata-bytes, each
+metadata file's size; --max-line-length, each metadata line.
 """
 
 import argparse
@@ -56,6 +58,7 @@ from shared.cli import run
 from shared.errors import InputError
 from shared.images import image_size
 from shared.inputs import field_parser, read_text
+from shared.limits import GIB, MIB, check_line_length, limit_argument
 from shared.numbers import parse_count, parse_decimal
 from shared.outputs import staged_outputs, write_json
 
@@ -77,12 +80,27 @@ BOX_FIELDS = ("left", "top", "width", "height")
 _IMAGE_MEMBER = re.compile(r"(?:.*/)?images/([^/]+)/[^/]+")  # an archive member images/<class folder>/<file>
 _CLASS_FOLDER = re.compile(r"([0-9]+)\.")
 _CLASS_PREFIX = re.compile(r"[0-9]+\.(.+)")
+# The real CUB_200_2011.tgz (the fast.ai mirror's, pipelines/datasets.py) is about 1.15 GB, and its members hardly
+# compress (11,788 JPEGs): about 1.2 GB decompressed. --max-bytes bounds the members' total at 4 GiB.
+DEFAULT_MAX_BYTES = 4 * GIB
+# The largest metadata file, images.txt, holds 11,788 lines of about 60 characters (under 1 MB); each file is read
+# whole, so this bounds the memory: 64 MiB, with room to spare.
+DEFAULT_MAX_METADATA_BYTES = 64 * MIB
+# Real metadata lines are under 100 characters (ids, a file name, four numbers).
+DEFAULT_MAX_LINE_LENGTH = 10_000
 
 
 Box = tuple[float, float, float, float]  # left, top, width, height
 T = TypeVar("T")
 # field_parser's parse(field, parse_fn) -> parse_fn(cell of that field)
 Parse = Callable[[str, Callable[[str], Any]], Any]
+
+
+class Limits(NamedTuple):
+    """What a metadata file may hold (--max-metadata-bytes, --max-line-length)."""
+
+    max_bytes: int
+    max_line_length: int
 
 
 class Table(NamedTuple, Generic[T]):
@@ -126,8 +144,9 @@ def _main(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     work_dir = os.path.dirname(os.path.abspath(args.output_dir))
-    with dataset_root(args.input, is_root, member_filter(args.classes), work_dir) as root:
-        metadata = read_metadata(root)
+    wanted = member_filter(args.classes)
+    with dataset_root(args.input, is_root, wanted, work_dir, max_bytes=args.max_bytes) as root:
+        metadata = read_metadata(root, Limits(args.max_metadata_bytes, args.max_line_length))
         selected = select_classes(parser, metadata.classes, args.classes)
         samples = select_samples(metadata, selected)
         check_splits(samples, selected, metadata.split.path)
@@ -148,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", required=True, help="CUB_200_2011.tgz, a folder holding it, or the extracted folder")
     parser.add_argument("--output-dir", required=True, help="gets train/, validation/, *_annotation/ and stats/")
     parser.add_argument("--classes", type=class_ids, default=None, help="comma-separated CUB class ids, or all")
+    limit_argument(parser, "--max-bytes", DEFAULT_MAX_BYTES, "decompressed bytes of the archive's members")
+    limit_argument(parser, "--max-metadata-bytes", DEFAULT_MAX_METADATA_BYTES, "bytes per metadata file")
+    limit_argument(parser, "--max-line-length", DEFAULT_MAX_LINE_LENGTH, "characters per metadata line")
     return parser
 
 
@@ -187,14 +209,14 @@ def member_filter(selected: tuple[int, ...] | None) -> Callable[[str], bool]:
 # --- metadata -------------------------------------------------------------------------------------------------
 
 
-def read_metadata(root: str) -> Metadata:
+def read_metadata(root: str, limits: Limits) -> Metadata:
     """The five metadata files, each row parsed and checked, the files checked against each other."""
     metadata = Metadata(
-        read_table(root, IMAGES, lambda parse: parse("image_file_name", relative_path)),
-        read_table(root, CLASSES, lambda parse: parse("class_name", str)),
-        read_table(root, BOXES, parse_box),
-        read_table(root, LABELS, lambda parse: parse("class_id", parse_count)),
-        read_table(root, SPLIT, lambda parse: parse("is_training_image", flag)),
+        read_table(root, IMAGES, lambda parse: parse("image_file_name", relative_path), limits),
+        read_table(root, CLASSES, lambda parse: parse("class_name", str), limits),
+        read_table(root, BOXES, parse_box, limits),
+        read_table(root, LABELS, lambda parse: parse("class_id", parse_count), limits),
+        read_table(root, SPLIT, lambda parse: parse("is_training_image", flag), limits),
     )
     others: tuple[Table[Any], ...] = (metadata.boxes, metadata.labels, metadata.split)
     for other in others:
@@ -206,14 +228,14 @@ def read_metadata(root: str) -> Metadata:
     return metadata
 
 
-def read_table(root: str, name: str, parse_values: Callable[[Parse], T]) -> Table[T]:
+def read_table(root: str, name: str, parse_values: Callable[[Parse], T], limits: Limits) -> Table[T]:
     """The file's rows by their first field, an id; parse_values(parse) gives the values of the other fields."""
     path = os.path.join(root, name)
     if not os.path.isfile(path):
         raise InputError("missing metadata file", file=path)
     fields = FIELDS[name]
     rows: dict[int, tuple[int, T]] = {}
-    for number, line in enumerate(text_lines(path), start=1):
+    for number, line in enumerate(text_lines(path, limits), start=1):
         parse = field_parser(line.split(), fields, path, number)
         key = parse(fields[0], parse_count)
         if key in rows:
@@ -223,9 +245,15 @@ def read_table(root: str, name: str, parse_values: Callable[[Parse], T]) -> Tabl
     return Table(path, rows)
 
 
-def text_lines(path: str) -> list[str]:
-    """The file's lines; trailing blank lines dropped, a blank line between rows kept (it fails the field count)."""
+def text_lines(path: str, limits: Limits) -> list[str]:
+    """The file's lines; trailing blank lines dropped, a blank line between rows kept (it fails the field count).
+    The file's size is checked before it is read whole, each line's length after."""
+    if os.path.getsize(path) > limits.max_bytes:
+        message = f"metadata file larger than {limits.max_bytes:,} bytes (raise the limit with --max-metadata-bytes)"
+        raise InputError(message, file=path)
     lines = [line.removesuffix("\r") for line in read_text(path).split("\n")]
+    for number, line in enumerate(lines, start=1):
+        check_line_length(line, limits.max_line_length, file=path, row=number)
     while lines and not lines[-1].strip():
         lines.pop()
     if not lines:

@@ -21,7 +21,12 @@ index per row) whatever the fraction.
 pipeline's quality gate requires the classifier to beat (DBpedia's test.csv is balanced: 1/14). Without it, no
 baseline folder.
 
-Row numbers in errors are the file line on which the CSV record starts (1-based; there is no header).
+Row numbers in errors are the file line on which the CSV record starts (1-based; there is no header); for a line
+too long or holding a NUL character (which Python's csv module lets through), the line itself.
+
+--max-bytes (default 2 GiB) bounds the archive's decompressed data (every member's, read or skipped), checked
+against each member's size before it is read; --max-line-length (default 1,000,000 characters) bounds a CSV line.
+Beyond either, the job fails naming the archive (and member and row), instead of exhausting the memory.
 """
 
 import argparse
@@ -35,15 +40,17 @@ import os
 import tarfile
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO, NamedTuple
 
 import numpy as np
 from shared import baselines
 from shared.archives import member_file
+from shared.bounded_input import check_archive_total, checked_lines
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files
+from shared.limits import GIB, limit_argument
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
 from shared.tokenize import tokenize
@@ -56,6 +63,12 @@ ARCHIVE_ERRORS = (tarfile.TarError, gzip.BadGzipFile, EOFError, zlib.error)
 WRITE_BATCH = 10_000  # output lines joined per write
 READ_CHUNK = 1 << 20
 BASELINE_METRICS = ("validation:accuracy",)  # --baseline: what BlazingText (supervised) reports on validation
+# The real archive holds about 200 MB (Zhang et al.'s dbpedia_csv, as in the examples bucket's dbpedia.tar.gz of about
+# 68 MB: train.csv 560,000 and test.csv 70,000 rows of a title and an abstract of a few hundred characters).
+DEFAULT_MAX_BYTES = 2 * GIB
+# Real lines hold a few hundred characters; csv refuses a field longer than 131,072 (its field_size_limit), so a
+# valid line is at most 3 such fields. Longer lines are refused before they are read whole.
+DEFAULT_MAX_LINE_LENGTH = 1_000_000
 
 
 class Spool(NamedTuple):
@@ -79,7 +92,7 @@ def _main(argv: Sequence[str]) -> int:
     if args.baseline is not None:
         outputs[baselines.OUTPUT] = os.path.join(args.output_dir, baselines.OUTPUT)
     with staged_outputs(outputs) as staging, contextlib.ExitStack() as files:
-        names, spools = read_archive(path, staging, files)
+        names, spools = read_archive(path, staging, files, args)
         for spool in spools.values():
             check_classes(spool, len(names))
         rng = np.random.default_rng(args.seed)
@@ -114,6 +127,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--train-fraction", type=float, default=0.2, help="share of train.csv kept (0 < f <= 1)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:accuracy")
+    limit_argument(parser, "--max-bytes", DEFAULT_MAX_BYTES, "decompressed bytes of the archive's members")
+    limit_argument(parser, "--max-line-length", DEFAULT_MAX_LINE_LENGTH, "characters per CSV line")
     args = parser.parse_args(argv)
     baselines.check_metric(parser, args.baseline, BASELINE_METRICS, tuple(CSV_MEMBERS))
     if not 0 < args.train_fraction <= 1:
@@ -132,14 +147,20 @@ def find_archive(path: str) -> str:
     return archives[0]
 
 
-def read_archive(path: str, staging: dict[str, str], files: contextlib.ExitStack) -> tuple[list[str], dict[str, Spool]]:
-    """(class names, split -> Spool), reading the archive once as a stream; spool files are closed by files."""
+def read_archive(
+    path: str, staging: dict[str, str], files: contextlib.ExitStack, limits: argparse.Namespace
+) -> tuple[list[str], dict[str, Spool]]:
+    """(class names, split -> Spool), reading the archive once as a stream; spool files are closed by files.
+    limits: max_bytes and max_line_length, as parsed."""
     names: list[str] | None = None
     spools: dict[str, Spool] = {}
     splits = {member: split for split, member in CSV_MEMBERS.items()}
+    total = 0  # decompressed bytes of the members so far
     try:
         with tarfile.open(path, "r|gz") as archive:
             for member in archive:
+                total += member.size  # a stream-mode archive reads even the skipped members through
+                check_archive_total(total, limits.max_bytes, file=path, member=member.name)
                 if not member.isfile() or member.name not in (CLASSES, *splits):
                     continue
                 stream = member_file(archive, member)
@@ -150,7 +171,7 @@ def read_archive(path: str, staging: dict[str, str], files: contextlib.ExitStack
                 split = splits[member.name]
                 spool_file = files.enter_context(tempfile.TemporaryFile(dir=staging[split]))  # noqa: SIM115
                 spools[split] = Spool(where, spool_file, array.array("q", [0]), array.array("q"), array.array("q"))
-                read_csv(stream, spools[split], names)
+                read_csv(stream, spools[split], names, limits.max_line_length)
     except ARCHIVE_ERRORS as exc:
         raise InputError(f"not a valid tar.gz archive (or truncated): {exc}", file=path) from None
     if names is None:
@@ -179,12 +200,12 @@ def parse_classes(data: bytes, where: str) -> list[str]:
     return lines
 
 
-def read_csv(stream: IO[bytes], spool: Spool, names: list[str] | None) -> None:
+def read_csv(stream: IO[bytes], spool: Spool, names: list[str] | None, max_line_length: int) -> None:
     """Tokenizes every record of a CSV member into spool. Class indexes above the number of classes are checked
     here if classes.txt came first in the archive, else later by check_classes.
     """
     text = io.TextIOWrapper(io.BufferedReader(_Unseekable(stream), READ_CHUNK), encoding="utf-8", newline="")
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(text_lines(text, max_line_length, spool.where), strict=True)
     limit = len(names) if names is not None else None
     position, start, buffer = 0, 1, []
     try:
@@ -214,6 +235,15 @@ def read_csv(stream: IO[bytes], spool: Spool, names: list[str] | None) -> None:
     spool.file.flush()
     if not spool.classes:
         raise InputError("no data rows", file=spool.where)
+
+
+def text_lines(text: IO[str], max_line_length: int, where: str) -> Iterator[str]:
+    """The lines of text, each checked for its length and for NUL characters: Python's csv module (since 3.11) passes
+    them through into the tokens, and no DBpedia title or abstract holds one."""
+    for number, line in enumerate(checked_lines(text, max_line_length, file=where), start=1):
+        if "\0" in line:
+            raise InputError("NUL character (byte 0) in the text", file=where, row=number)
+        yield line
 
 
 class _Unseekable(io.RawIOBase):

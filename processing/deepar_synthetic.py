@@ -38,6 +38,9 @@ from shared.series import (
 
 # DeepAR's time_freq: an optional positive multiple, then M (month), W, D, H or min, e.g. "H", "5min", "2D".
 FREQ = re.compile(r"(?:[1-9][0-9]*)?(?:M|W|D|H|min)")
+# At most this many points (--num-series x --length): 125 times the pipeline's 200 x 400, and a few float64 arrays
+# of that size plus the JSON text (about 20 bytes a point) fit a processing instance's memory with room to spare.
+MAX_POINTS = 10_000_000
 
 
 def main(argv: Sequence[str]) -> int:
@@ -73,6 +76,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.length <= args.prediction_length:
         parser.error("--length must be greater than --prediction-length, leaving points to train on")
+    if args.num_series * args.length > MAX_POINTS:
+        points = args.num_series * args.length
+        parser.error(f"--num-series x --length must be at most {MAX_POINTS:,} points, got {points:,}")
     check_metric(parser, args.baseline, (BASELINE_METRIC,), SPLITS)
     return args
 

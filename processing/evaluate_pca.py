@@ -39,7 +39,7 @@ from shared.baselines import Baseline
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
-from shared.numbers import parse_decimal
+from shared.numbers import parse_float32
 from shared.outputs import staged_outputs, write_json
 from shared.projections import read_projections
 
@@ -117,7 +117,7 @@ def read_test_rows(files: list[str]) -> tuple[np.ndarray, list[tuple[str, int]]]
 
 def parse_cell(text: str, path: str, number: int, column: int) -> float:
     try:
-        return parse_decimal(text)
+        return parse_float32(text)  # the algorithm reads float32; and the variances of larger values overflow
     except ValueError as exc:
         raise InputError(str(exc), file=path, row=number, field=f"column {column}") from None
 

@@ -12,7 +12,7 @@ import argparse
 import dataclasses
 import math
 import os
-import pickle
+import pickletools
 import posixpath
 import shutil
 import tarfile
@@ -95,7 +95,9 @@ def check_member_path(name: str, archive: str) -> None:
 
 
 def load_booster(path: str, archive: str) -> xgboost.Booster:
-    """Newer containers save the model with save_model (UBJSON or JSON); older ones pickle the Booster."""
+    """The model as the built-in containers save it since 1.3-1: Booster.save_model (UBJSON, JSON or the older
+    binary format), read by xgboost's own parser. A pickle is refused, never unpickled: unpickling runs whatever
+    code the file names, and the archive is a job artifact anyone with write access to the bucket can replace."""
     booster = xgboost.Booster()
     try:
         with warnings.catch_warnings():
@@ -105,18 +107,22 @@ def load_booster(path: str, archive: str) -> xgboost.Booster:
         return booster
     except Exception as exc:  # XGBoostError, but e.g. UnicodeDecodeError when given a pickle
         load_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if is_pickle(path):
+        message = "is a Python pickle, which is not loaded (unpickling runs code from the file): use save_model"
+        raise InputError(f"'{MODEL_FILE}' {message}", file=archive)
+    raise InputError(f"'{MODEL_FILE}' is not an XGBoost model file (load_model: {load_error})", file=archive)
+
+
+def is_pickle(path: str) -> bool:
+    """Whether the file is one complete pickle, told by pickletools' opcode parser, which executes nothing."""
     try:
-        # Unpickling runs code from the file: acceptable only because the archive is our own training job's output.
         with open(path, "rb") as file:
-            model = pickle.load(file)
-    except Exception:  # a failed unpickling can raise almost anything
-        model = None
-    if not isinstance(model, xgboost.Booster):
-        raise InputError(
-            f"'{MODEL_FILE}' is neither an XGBoost model file nor a pickled Booster (load_model: {load_error})",
-            file=archive,
-        )
-    return model
+            for opcode, _, _ in pickletools.genops(file):
+                if opcode.name == "STOP":
+                    return file.read(1) == b""
+    except Exception:  # genops raises ValueError on bad opcodes, but a malformed argument can raise others too
+        return False
+    return False
 
 
 def read_test_data(test_dir: str, num_features: int) -> tuple[np.ndarray, np.ndarray]:

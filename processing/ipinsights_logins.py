@@ -32,6 +32,9 @@ from shared.outputs import staged_outputs
 
 SECONDS_PER_DAY = 86_400
 MAX_USERS = 1_000_000
+# At most this many user-days (--users x --days): the most users over the default 10 days, 100 times the pipeline's
+# 10,000 x 10. Logins grow with both (about 4 per user and day), and each takes a few dozen bytes of arrays and text.
+MAX_USER_DAYS = 10 * MAX_USERS
 # (first address, prefix length) of the ranges no generated address may fall in; see the module docstring.
 RESERVED = (
     ("0.0.0.0", 8),
@@ -124,6 +127,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("--days must be more than --validation-days plus --test-days, leaving days for train")
     if not 0 <= args.anomaly_share < 1:  # also false for NaN
         parser.error(f"--anomaly-share must be in [0, 1), got {args.anomaly_share}")
+    if args.users * args.days > MAX_USER_DAYS:
+        user_days = args.users * args.days
+        parser.error(f"--users x --days must be at most {MAX_USER_DAYS:,} user-days, got {user_days:,}")
     return args
 
 

@@ -3,7 +3,8 @@
 Input: nyc_taxi.csv from the Numenta Anomaly Benchmark (realKnownCause/nyc_taxi.csv), or a folder holding just that
 file: a header `timestamp,value`, then one row per 30 minutes, 'YYYY-MM-DD HH:MM:SS' and the passenger count
 (10,320 rows, 2014-07-01 00:00:00 to 2015-01-31 23:30:00). Timestamps must be strictly increasing; the step is not
-checked, as the shingles do not depend on it.
+checked, as the shingles do not depend on it. Counts must not be negative, nor beyond the float32 range (the
+output's precision).
 
 Output (CSV, no header, values as float32 text, the precision the algorithm reads), with one row per shingle: the
 values of `--shingle` consecutive time steps, so N rows give N - shingle + 1 shingles:
@@ -48,7 +49,7 @@ from shared.baselines import Baseline, always_positive_f1, check_metric
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
-from shared.numbers import parse_decimal
+from shared.numbers import parse_non_negative
 from shared.outputs import staged_outputs
 from shared.tabular import write_csv
 
@@ -179,7 +180,7 @@ def read_series(path: str) -> tuple[np.ndarray, np.ndarray]:
             raise InputError(message, file=path, row=number, field="timestamp")
         texts.append(cells[0])
         try:
-            values[index] = parse_decimal(cells[1])
+            values[index] = parse_non_negative(cells[1])  # a count of passengers, written as float32
         except ValueError as exc:
             raise InputError(str(exc), file=path, row=number, field="value") from None
     timestamps = parse_timestamps(texts, path)

@@ -55,6 +55,9 @@ VOCABULARY = tuple(f"r{row}c{column}" for row in range(GRID) for column in range
 MIN_TOPICS, MAX_TOPICS = 2, 2 * GRID
 # Counts are written as float32, which holds integers exactly up to 2**24: keep the documents well below that.
 MAX_AVERAGE_LENGTH = 1_000_000
+# At most this many documents: 166 times the pipeline's 6,000, and the generator's arrays (a few hundred bytes a
+# document: topic mixtures, word probabilities and counts) stay within a few hundred MB.
+MAX_DOCUMENTS = 1_000_000
 # target -> (default --documents, tenths of the documents in train, name of the held-out split)
 TARGETS = {"lda": (6000, 9, "test"), "ntm": (5000, 8, "validation")}
 # target -> the metrics --baseline computes for it
@@ -119,6 +122,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error(f"--average-length must be at most {MAX_AVERAGE_LENGTH:,} (counts are float32)")
     if args.documents is None:
         args.documents = TARGETS[args.target][0]
+    if args.documents > MAX_DOCUMENTS:
+        parser.error(f"--documents must be at most {MAX_DOCUMENTS:,}, got {args.documents:,}")
     if min(split_sizes(args.target, args.documents)) < 1:
         held_out = TARGETS[args.target][2]
         parser.error(f"--documents {args.documents} is too few to give train and {held_out} a document each")

@@ -10,7 +10,10 @@ release ships it as dev.tgz): only its newstest2014 files are extracted, into a 
 Both files of a pair are UTF-8, one tokenized sentence per line, aligned line by line. Tokens are separated by
 spaces (U+0020 only; runs of spaces and a trailing \\r are ignored). --max-pairs N reads only the first N training
 lines of each language (0 = all); the dev set is always read whole. A line count mismatch between the two languages
-is found when one file ends before the other within what is read (so not beyond --max-pairs).
+is found when one file ends before the other within what is read (so not beyond --max-pairs). A byte-order mark at
+the start of a file is dropped. --max-bytes (default 16 GiB per file, after decompression; for a dev archive, its
+members' total) and --max-line-length (default 100,000 characters) bound what is read: beyond them the job fails
+naming the file (and the row).
 
 Which pairs are written (each count is in the summary line):
   training    a pair is left out when either side has no tokens or more than --max-length tokens: long pairs are
@@ -38,6 +41,7 @@ them itself.
 import argparse
 import contextlib
 import gzip
+import io
 import json
 import os
 import shutil
@@ -46,10 +50,13 @@ import zlib
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 from itertools import zip_longest
+from typing import NamedTuple
 
 from shared.archives import existing_folder, extract, is_archive
+from shared.bounded_input import checked_lines, open_bounded
 from shared.cli import run
 from shared.errors import InputError
+from shared.limits import GIB, limit_argument
 from shared.outputs import staged_outputs
 from shared.recordio import write_int32_sequences
 
@@ -58,6 +65,20 @@ DEV = ("newstest2014.tc.en", "newstest2014.tc.de")
 SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 UNK = 1
 BATCH = 50_000  # pairs per write_int32_sequences call
+# The real training files hold about 5.9 million lines each (WMT17's preprocessed de-en corpus.tc.*.gz, statmt.org,
+# pipelines/datasets.py), about 1 GB per language uncompressed; the dev set (newstest2014) 3,003 lines. Files are
+# read line by line, so the byte limit bounds the time a gzip bomb takes, not the memory (the line length does
+# that): 16 GiB per file, after decompression.
+DEFAULT_MAX_BYTES = 16 * GIB
+# Real lines are sentences of a few hundred characters; Seq2Seq drops pairs longer than --max-length tokens anyway.
+DEFAULT_MAX_LINE_LENGTH = 100_000
+
+
+class Limits(NamedTuple):
+    """What a file may hold (--max-bytes, --max-line-length)."""
+
+    max_bytes: int
+    max_line_length: int
 
 
 def main(argv: Sequence[str]) -> int:
@@ -66,7 +87,8 @@ def main(argv: Sequence[str]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    with dev_archives_extracted(args.input, os.path.dirname(os.path.abspath(args.output_dir))) as inputs:
+    work_dir = os.path.dirname(os.path.abspath(args.output_dir))
+    with dev_archives_extracted(args.input, work_dir, args.max_bytes) as inputs:
         train = [find_file(inputs, name) for name in TRAIN]
         dev = [find_file(inputs, name) for name in DEV]
         return write_outputs(args, train, dev)
@@ -78,7 +100,8 @@ def write_outputs(args: argparse.Namespace, train: list[str], dev: list[str]) ->
     # would not fit in memory as token lists.
     counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     train_stats = Stats()
-    for source, target in usable_pairs(train, args.max_pairs, args.max_length, train_stats):
+    limits = Limits(args.max_bytes, args.max_line_length)
+    for source, target in usable_pairs(train, args, limits, train_stats):
         counts[0].update(source)
         counts[1].update(target)
     if not train_stats.kept:
@@ -90,10 +113,10 @@ def write_outputs(args: argparse.Namespace, train: list[str], dev: list[str]) ->
         for vocab, name in zip(vocabs, ("vocab.src.json", "vocab.trg.json"), strict=True):
             write_vocab(os.path.join(staging["vocab"], name), vocab)
         train_path = os.path.join(staging["train"], "train.rec")
-        write_records(train_path, usable_pairs(train, args.max_pairs, args.max_length, Stats()), vocabs)
+        write_records(train_path, usable_pairs(train, args, limits, Stats()), vocabs)
         dev_stats = Stats(keep_long=True)
         validation_path = os.path.join(staging["validation"], "val.rec")
-        write_records(validation_path, validation_pairs(dev, args.max_length, dev_stats), vocabs)
+        write_records(validation_path, validation_pairs(dev, args.max_length, limits, dev_stats), vocabs)
         if not dev_stats.kept:
             raise InputError(f"no usable pairs ({dev_stats.describe()})", file=dev[0])
     print(
@@ -110,6 +133,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--max-pairs", type=int, default=0, help="training lines read per language (0 = all)")
     parser.add_argument("--vocab-size", type=int, default=30000, help="entries per vocabulary, special tokens included")
     parser.add_argument("--max-length", type=int, default=100, help="longest sentence kept, in tokens")
+    limit_argument(parser, "--max-bytes", DEFAULT_MAX_BYTES, "bytes read per file (or dev archive), decompressed")
+    limit_argument(parser, "--max-line-length", DEFAULT_MAX_LINE_LENGTH, "characters per line")
     args = parser.parse_args(argv)
     if args.max_pairs < 0:
         parser.error("--max-pairs must not be negative")
@@ -121,7 +146,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def dev_archives_extracted(inputs: Sequence[str], work_dir: str) -> Iterator[list[str]]:
+def dev_archives_extracted(inputs: Sequence[str], work_dir: str, max_bytes: int) -> Iterator[list[str]]:
     """The inputs, plus a temporary folder holding the dev files of every archive among them or in their folders."""
     archives = [path for path in inputs if is_archive(path)]
     for folder in filter(os.path.isdir, inputs):
@@ -133,10 +158,14 @@ def dev_archives_extracted(inputs: Sequence[str], work_dir: str) -> Iterator[lis
     extracted = tempfile.mkdtemp(prefix=".wmt-dev-", dir=existing_folder(work_dir))
     try:
         for archive in archives:
-            extract(archive, extracted, lambda member: os.path.basename(member).removesuffix(".gz") in DEV)
+            extract(archive, extracted, is_dev_member, max_bytes=max_bytes)
         yield [path for path in inputs if not is_archive(path)] + found_folders(extracted)
     finally:
         shutil.rmtree(extracted, ignore_errors=True)
+
+
+def is_dev_member(name: str) -> bool:
+    return os.path.basename(name).removesuffix(".gz") in DEV
 
 
 def found_folders(root: str) -> list[str]:
@@ -179,12 +208,13 @@ class Stats:
         return f"read {self.read} pairs, kept {self.kept}, skipped {self.empty} empty and {self.too_long} too long"
 
 
-def read_lines(path: str) -> Generator[str, None, None]:
-    """The file's lines without line ends; a file that is not (gzip of) UTF-8 text is an InputError."""
+def read_lines(path: str, limits: Limits) -> Generator[str, None, None]:
+    """The file's lines without line ends, a leading byte-order mark dropped (a token otherwise); a file that is not
+    (gzip of) UTF-8 text, or is beyond the limits, is an InputError."""
     try:
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8", newline="\n") as file:
-            for line in file:
+        with open_bounded(path, limits.max_bytes, gunzip=path.endswith(".gz")) as stream:
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="\n")
+            for line in checked_lines(text, limits.max_line_length, file=path):
                 yield line.rstrip("\r\n")
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise InputError(f"corrupt gzip file: {exc}", file=path) from None
@@ -194,10 +224,10 @@ def read_lines(path: str) -> Generator[str, None, None]:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=path) from None
 
 
-def read_pairs(paths: Sequence[str], limit: int) -> Iterator[tuple[str, str]]:
+def read_pairs(paths: Sequence[str], limit: int, limits: Limits) -> Iterator[tuple[str, str]]:
     """Aligned (source line, target line) pairs, at most `limit` of them (0 = all)."""
     source_path, target_path = paths
-    sources, targets = read_lines(source_path), read_lines(target_path)
+    sources, targets = read_lines(source_path, limits), read_lines(target_path, limits)
     count = 0
     try:
         for source, target in zip_longest(sources, targets):
@@ -219,9 +249,12 @@ def tokens(line: str) -> list[str]:
     return [token for token in line.split(" ") if token]
 
 
-def usable_pairs(paths: Sequence[str], limit: int, max_length: int, stats: Stats) -> Iterator[tuple[list, list]]:
-    """The training pairs kept: both sides non-empty and at most max_length tokens."""
-    for source_line, target_line in read_pairs(paths, limit):
+def usable_pairs(
+    paths: Sequence[str], args: argparse.Namespace, limits: Limits, stats: Stats
+) -> Iterator[tuple[list, list]]:
+    """The training pairs kept: both sides non-empty and at most --max-length tokens (of the first --max-pairs)."""
+    max_length = args.max_length
+    for source_line, target_line in read_pairs(paths, args.max_pairs, limits):
         stats.read += 1
         source, target = tokens(source_line), tokens(target_line)
         if not source or not target:
@@ -233,9 +266,11 @@ def usable_pairs(paths: Sequence[str], limit: int, max_length: int, stats: Stats
             yield source, target
 
 
-def validation_pairs(paths: Sequence[str], max_length: int, stats: Stats) -> Iterator[tuple[list, list]]:
+def validation_pairs(
+    paths: Sequence[str], max_length: int, limits: Limits, stats: Stats
+) -> Iterator[tuple[list, list]]:
     """Every validation pair with both sides non-empty, the long ones too (counted in stats.long_kept)."""
-    for source_line, target_line in read_pairs(paths, 0):
+    for source_line, target_line in read_pairs(paths, 0, limits):
         stats.read += 1
         source, target = tokens(source_line), tokens(target_line)
         if not source or not target:

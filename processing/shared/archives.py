@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from shared.bounded_input import check_archive_total
 from shared.errors import InputError
 
 ARCHIVE_SUFFIXES = (".tar", ".tgz", ".tar.gz")
@@ -43,12 +44,14 @@ def dataset_root(
     is_root: Callable[[str], bool],
     wanted: Callable[[str], bool] = lambda name: True,
     work_dir: str | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> Iterator[str]:
     """The folder for which is_root(folder) holds: path itself, a folder below it, or one inside the archive that
     path is (or that a folder holding exactly one archive holds). wanted(member name) picks the archive members
     to extract into a temporary folder in work_dir: give a folder on the job's storage volume (the container's own
     disk is small), e.g. the parent of the output folder. InputError (naming path) when no such folder exists or
-    the archive is corrupt."""
+    the archive is corrupt. max_bytes: see extract."""
     if os.path.isdir(path):
         found = find_root(path, is_root)
         if found is not None:
@@ -64,7 +67,7 @@ def dataset_root(
     folder = tempfile.mkdtemp(prefix=".dataset-", dir=existing_folder(work_dir))
     _EXTRACTED[folder] = path
     try:
-        extract(path, folder, wanted)
+        extract(path, folder, wanted, max_bytes=max_bytes)
         found = find_root(folder, is_root)
         if found is None:
             raise InputError("the archive does not hold the expected dataset layout", file=path)
@@ -86,8 +89,10 @@ def existing_folder(path: str | None) -> str | None:
     return path
 
 
-def extract(archive: str, folder: str, wanted: Callable[[str], bool]) -> None:
-    """The wanted regular files and folders of archive into folder, in one streaming pass."""
+def extract(archive: str, folder: str, wanted: Callable[[str], bool], *, max_bytes: int | None = None) -> None:
+    """The wanted regular files and folders of archive into folder, in one streaming pass. max_bytes bounds the
+    members' decompressed size, all of them (a stream is read through the skipped ones too): InputError beyond it."""
+    total = 0
     try:
         with open(archive, "rb") as raw:
             gzipped = raw.read(2) == b"\x1f\x8b"
@@ -95,6 +100,9 @@ def extract(archive: str, folder: str, wanted: Callable[[str], bool]) -> None:
             stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
             with tarfile.open(fileobj=stream, mode="r|") as tar:
                 for member in tar:
+                    total += member.size
+                    if max_bytes is not None:
+                        check_archive_total(total, max_bytes, file=archive, member=member.name)
                     if (member.isfile() or member.isdir()) and wanted(member.name):
                         tar.extract(member, folder, filter="data")
             # tarfile stops at the end-of-archive marker; reading on to the gzip trailer makes GzipFile check the

@@ -1,5 +1,6 @@
 """Helpers for the processing tests: running the scripts as the job does, raw test data, result checks."""
 
+import gzip
 import io
 import json
 import os
@@ -83,6 +84,16 @@ def assert_error_line(lines: list[str], stderr: str, fragments, prefix: str = "e
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     return lines[0]
+
+
+BOMB_SIZE = 4 << 20  # a "bomb" of the tests: 4 MiB of zeros, a few KB compressed
+
+
+def gzip_bomb(path: Path, content: bytes = bytes(BOMB_SIZE)) -> Path:
+    """A small gzip file that decompresses to content (by default BOMB_SIZE zero bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(content, compresslevel=9, mtime=0))
+    return path
 
 
 def files_under(folder: Path) -> list[Path]:

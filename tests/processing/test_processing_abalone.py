@@ -166,6 +166,9 @@ GOOD = "M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,15"
         ("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,many", ["row 3: field 'rings': not a number: 'many'"]),
         ("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,-3", ["row 3: field 'rings': not a non-negative integer: '-3'"]),
         ("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15,7.5", ["row 3: field 'rings': not a non-negative integer"]),
+        # XGBoost reads its CSV as float32, where these would become infinity
+        ("M,1e39,0.365,0.095,0.514,0.2245,0.101,0.15,15", ["row 3: field 'length': number beyond the float32 range"]),
+        ("M,0.455,0.365,0.095,0.514,0.2245,0.101,0.15," + "9" * 39, ["row 3: field 'rings': number beyond"]),
     ],
 )
 def test_bad_rows_fail_naming_file_row_and_field_and_write_nothing(tmp_path, output, bad_line, fragments):

@@ -137,6 +137,25 @@ class TestCensus:
                 ["row 5", "field 'CensusId'", "duplicate CensusId 1001", "also in row 2"],
             ),
             (lambda rows: rows[0].__setitem__(0, "x1"), ["row 2", "field 'CensusId'", "not a number: 'x1'"]),
+            (
+                lambda rows: rows[1].__setitem__(census.FIELDS.index("Income"), "1e39"),
+                ["row 3", "field 'Income'", "number beyond the float32 range", "'1e39'"],
+            ),
+            (
+                lambda rows: rows[2].__setitem__(census.FIELDS.index("Poverty"), "-1e300"),
+                ["row 4", "field 'Poverty'", "number beyond the float32 range"],
+            ),
+            (
+                lambda rows: rows[0].__setitem__(census.FIELDS.index("TotalPop"), "-5"),
+                ["row 2", "field 'TotalPop'", "negative value '-5'"],
+            ),
+            *(
+                (
+                    lambda rows, field=field: rows[3].__setitem__(census.FIELDS.index(field), "-1"),
+                    ["row 5", f"field '{field}'", "negative value '-1'"],
+                )
+                for field in ("Men", "Women", "Citizen", "Employed")
+            ),
             (lambda rows: [row.__setitem__(4, "") for row in rows], ["all 4 rows have an empty cell"]),
         ],
     )

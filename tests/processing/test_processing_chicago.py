@@ -195,6 +195,14 @@ def with_cell(field: str, value: str) -> list[list[str]]:
     return rows
 
 
+def two_cameras_adding_up_to(total: int) -> list[list[str]]:
+    """example_rows, the two cameras of A AVE on one day (data rows 2 and 3) counting `total` violations."""
+    rows = example_rows()
+    rows[1][CHICAGO_HEADER.index("VIOLATIONS")] = str(total // 2)
+    rows[2][CHICAGO_HEADER.index("VIOLATIONS")] = str(total - total // 2)
+    return rows
+
+
 @pytest.mark.parametrize(
     ("rows", "fragments"),
     [
@@ -206,6 +214,10 @@ def with_cell(field: str, value: str) -> list[list[str]]:
         (with_cell("VIOLATIONS", "2.5"), ("row 4", "field 'VIOLATIONS'", "not a non-negative integer")),
         (with_cell("VIOLATIONS", "many"), ("row 4", "field 'VIOLATIONS'", "not a number")),
         (with_cell("VIOLATIONS", ""), ("row 4", "field 'VIOLATIONS'")),
+        # int64 overflowed on these (a traceback); DeepAR reads targets as float32, exact up to 2**24
+        (with_cell("VIOLATIONS", "9" * 20), ("row 4", "field 'VIOLATIONS'", "more than 16,777,216")),
+        (with_cell("VIOLATIONS", "16777217"), ("row 4", "field 'VIOLATIONS'", "A AVE on 2021-02-01 add up to")),
+        (two_cameras_adding_up_to(2**24 + 1), ("row 4", "field 'VIOLATIONS'", "add up to 16,777,217, more than")),
         (with_cell("ADDRESS", ""), ("row 4", "field 'ADDRESS'", "empty address")),
         (with_cell("ADDRESS", "   "), ("row 4", "field 'ADDRESS'", "empty address")),
         ([*example_rows()[:4], ["too", "short"]], ("row 6", "expected 9 fields (as the header), got 2")),

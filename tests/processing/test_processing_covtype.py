@@ -9,7 +9,14 @@ from pathlib import Path
 import covtype
 import numpy as np
 import pytest
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import (
+    BOMB_SIZE,
+    assert_fails_in_process,
+    assert_input_error,
+    files_under,
+    gzip_bomb,
+    run_processing,
+)
 from recordio_reader import read_dense
 from shared.errors import InputError
 from shared.tabular import train_test_sizes
@@ -246,6 +253,45 @@ def test_bad_arguments_exit_2_without_output(tmp_path, output, capsys, arguments
     assert exit_info.value.code == 2
     assert "covtype: error:" in capsys.readouterr().err
     assert files_under(output) == []
+
+
+def test_a_gzip_bomb_stops_at_max_bytes(tmp_path, output, capsys):
+    source = gzip_bomb(tmp_path / "covtype.data.gz")
+    assert source.stat().st_size < 10_000
+
+    fails(capsys, source, output, f"error: {source}: decompressed data exceeds 1,000,000 bytes",
+          args=("--format", "recordio", "--max-bytes", "1000000"))  # fmt: skip
+
+
+def test_the_byte_limit_is_an_argument_and_counts_plain_files_too(tmp_path, output, capsys):
+    rows = covtype_rows(60)
+    source = write_covtype(tmp_path / "covtype.data", rows, compress=False)
+    size = source.stat().st_size
+
+    fails(capsys, source, output, f"error: {source}: ", f"exceeds {size - 1:,} bytes",
+          args=("--format", "csv", "--max-bytes", size - 1))  # fmt: skip
+    assert run_covtype(source, output, "--format", "csv", "--max-bytes", size) == 0
+
+
+@pytest.mark.parametrize(("length", "extra"), [(20_000, ()), (300, ("--max-line-length", "200"))])
+def test_a_line_longer_than_the_limit_fails_naming_file_and_row(tmp_path, output, capsys, length, extra):
+    limit = int(extra[1]) if extra else 10_000
+    source = tmp_path / "covtype.data.gz"
+    source.write_bytes(gzip.compress(f"{GOOD}\n{GOOD}\n{'1,' * (length // 2)}\n{GOOD}\n".encode()))
+
+    fails(capsys, source, output, f"error: {source}: row 3: line longer than {limit:,} characters",
+          args=("--format", "recordio", *extra))  # fmt: skip
+
+
+@pytest.mark.parametrize("arguments", [("--max-bytes", "0"), ("--max-line-length", "-1"), ("--max-bytes", "x")])
+def test_limits_must_be_positive_integers(tmp_path, output, capsys, arguments):
+    source = write_covtype(tmp_path / "covtype.data.gz", covtype_rows(20))
+    with pytest.raises(SystemExit) as exit_info:
+        run_covtype(source, output, "--format", "csv", *arguments)
+    assert exit_info.value.code == 2
+    assert "covtype: error: argument" in capsys.readouterr().err
+    assert files_under(output) == []
+    assert BOMB_SIZE > 1_000_000  # the bomb above is bigger than the limit it is tested with
 
 
 def test_train_test_sizes_floor_the_test_share():

@@ -15,7 +15,7 @@ import cub200
 import numpy as np
 import pytest
 from PIL import Image
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import BOMB_SIZE, assert_fails_in_process, assert_input_error, files_under, run_processing
 
 ROOT = "CUB_200_2011"
 OUTPUTS = ("train", "validation", "train_annotation", "validation_annotation", "stats")
@@ -349,6 +349,44 @@ def test_bad_metadata_rows(tmp_path, output, capsys, change, fragment):
     change(files)
     root = write_dataset(tmp_path / "raw", files=files)
     assert_fails_in_process(run_cub(root, output), capsys, output, f"error: {root}/{fragment}")
+
+
+@pytest.mark.parametrize("member", ["images.txt", "attributes/certainties.txt"])
+def test_a_tar_bomb_stops_at_max_bytes(tmp_path, output, capsys, member):
+    # 4 MiB of zeros, a few KB in the archive: a metadata file, or a member that is not even extracted
+    root = write_dataset(tmp_path / "raw")
+    (root / member).write_bytes(bytes(BOMB_SIZE))
+    archive = pack(root, tmp_path / "CUB_200_2011.tgz")
+    assert archive.stat().st_size < 100_000
+    code = run_cub(archive, output, "--max-bytes", 1_000_000)
+    line = assert_fails_in_process(code, capsys, output, f"error: {archive}: decompressed data exceeds 1,000,000 bytes")
+    assert f"{ROOT}/{member}" in line
+    assert no_temporary_folders(tmp_path)
+
+
+def test_the_byte_limit_holds_the_real_layout(tmp_path, archive, output, capsys):
+    assert run_cub(archive, output, "--max-bytes", 1_000_000) == 0  # the stand-in's members add up to a few KB
+
+
+@pytest.mark.parametrize("source", ["folder", "archive"])
+def test_a_zero_bomb_metadata_file_is_too_large(tmp_path, output, capsys, source):
+    root = write_dataset(tmp_path / "raw")
+    (root / "bounding_boxes.txt").write_bytes(bytes(BOMB_SIZE))
+    given = root if source == "folder" else pack(root, tmp_path / "CUB_200_2011.tgz")
+    where = f"{root}/" if source == "folder" else f"{given}:{ROOT}/"
+    code = run_cub(given, output, "--max-metadata-bytes", 1_000_000)
+    message = f"error: {where}bounding_boxes.txt: metadata file larger than 1,000,000 bytes"
+    assert_fails_in_process(code, capsys, output, message)
+
+
+@pytest.mark.parametrize(("length", "extra", "limit"), [(20_000, (), 10_000), (300, ("--max-line-length", 200), 200)])
+def test_a_metadata_line_longer_than_the_limit_names_file_and_row(tmp_path, output, capsys, length, extra, limit):
+    files = metadata(birds())
+    files["classes.txt"][1] = "2 " + "x" * length
+    root = write_dataset(tmp_path / "raw", files=files)
+    code = run_cub(root, output, *extra)
+    message = f"error: {root}/classes.txt: row 2: line longer than {limit:,} characters"
+    assert_fails_in_process(code, capsys, output, message)
 
 
 @pytest.mark.parametrize("name", METADATA)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dbpedia
 import pytest
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import BOMB_SIZE, assert_fails_in_process, assert_input_error, files_under, run_processing
 from shared.tokenize import tokenize
 
 CLASSES = [
@@ -253,6 +253,43 @@ def test_bad_utf8_and_bad_csv(tmp_path, output, capsys):
     bad["dbpedia_csv/test.csv"] = b'1,"ok"," fine"\n2,"open quote," x\n'
     code = run_dbpedia(make_archive(tmp_path / "c.tar.gz", bad), output)
     assert_fails_in_process(code, capsys, output, TEST, "row 2", "bad CSV")
+
+
+@pytest.mark.parametrize("member", [TRAIN, "dbpedia_csv/classes.txt", "dbpedia_csv/readme.txt"])
+def test_a_tar_bomb_stops_at_max_bytes(tmp_path, output, capsys, member):
+    # 4 MiB of zeros, a few KB in the archive; the limit counts every member, read or skipped
+    source = make_archive(tmp_path / "dbpedia_csv.tar.gz", {**members(), member: bytes(BOMB_SIZE)})
+    assert source.stat().st_size < 50_000
+
+    code = run_dbpedia(source, output, "--max-bytes", 1_000_000)
+
+    line = assert_fails_in_process(code, capsys, output, f"error: {source}: decompressed data exceeds 1,000,000 bytes")
+    assert member in line
+
+
+def test_the_byte_limit_counts_the_members_data(tmp_path, output, capsys):
+    parts = members()
+    size = sum(len(content.encode() if isinstance(content, str) else content) for content in parts.values())
+    source = make_archive(tmp_path / "dbpedia_csv.tar.gz", parts)
+    assert_fails_in_process(run_dbpedia(source, output, "--max-bytes", size - 1), capsys, output, "exceeds")
+    assert run_dbpedia(source, output, "--max-bytes", size) == 0
+
+
+@pytest.mark.parametrize(
+    ("length", "extra", "limit"), [(1_100_000, (), 1_000_000), (2000, ("--max-line-length", 1000), 1000)]
+)
+def test_a_line_longer_than_the_limit_fails_naming_member_and_row(tmp_path, output, capsys, length, extra, limit):
+    source = archive(tmp_path, train=[*documents(2), ("3", "Long", "x" * length), *documents(2)])
+    code = run_dbpedia(source, output, *extra)
+    assert_fails_in_process(code, capsys, output, f"{source}:{TRAIN}: row 3: line longer than {limit:,} characters")
+
+
+@pytest.mark.parametrize("where", ["title", "abstract"])
+def test_a_nul_byte_fails_naming_member_and_row(tmp_path, output, capsys, where):
+    bad = ("5", "Ti\0tle", "abstract") if where == "title" else ("5", "Title", "an ab\0stract")
+    source = archive(tmp_path, test=[*documents(3), bad, *documents(2)])
+    code = run_dbpedia(source, output)
+    assert_fails_in_process(code, capsys, output, f"{source}:{TEST}: row 4: NUL character")
 
 
 @pytest.mark.parametrize("missing", ["dbpedia_csv/classes.txt", TRAIN, TEST])

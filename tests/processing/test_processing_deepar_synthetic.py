@@ -150,6 +150,10 @@ def test_deepar_time_freq_values_are_accepted(freq):
         (("--length", 10, "--prediction-length", 20), "--length must be greater"),
         (("--num-series", 0), "argument --num-series: must be a positive integer"),
         (("--num-series", "x"), "argument --num-series: not an integer"),
+        # a MemoryError traceback before: the size is bounded instead
+        (("--num-series", 10**9, "--length", 10**9), "--num-series x --length must be at most 10,000,000 points"),
+        (("--num-series", 10**12), "at most 10,000,000 points, got 400,000,000,000,000"),
+        (("--num-series", 25_001), "--num-series x --length must be at most 10,000,000 points, got 10,000,400"),
         (("--length", -1), "argument --length"),
         (("--prediction-length", 0), "argument --prediction-length"),
         (("--period", 0), "argument --period"),

@@ -313,6 +313,17 @@ def test_non_finite_value_fails(job, capsys, value):
     assert_fails(job, capsys, f"{path}: row 6: field 'projection': value 3 is not finite")
 
 
+@pytest.mark.parametrize("value", ["1e39", "-1e200", "1e308"])
+def test_test_value_beyond_float32_fails(job, capsys, value):
+    # Such values overflowed the variances to infinity (a ratio of 0) or NaN; the algorithm reads float32 anyway.
+    path = job / "test" / "test.csv"
+    lines = path.read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[1] = value
+    replace_line(path, 4, ",".join(cells))
+    assert_fails(job, capsys, f"{path}: row 4: field 'column 2': number beyond the float32 range", repr(value))
+
+
 @pytest.mark.parametrize("values", ["[1.0, 2.0]", "[1.0, 2.0, 3.0, 4.0]"])
 def test_projections_of_different_lengths_fail(job, capsys, values):
     path = replace_line(job / "projections" / "test.csv.out", 7, f'{{"projection": {values}}}')

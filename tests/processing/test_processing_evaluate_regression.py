@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import math
+import os
 import pickle
 import statistics
 import subprocess
@@ -135,7 +136,7 @@ def test_save_model_without_extension_writes_ubjson(tmp_path, booster):
     assert content[:1] == b"{" and content[1:2] != b'"'
 
 
-@pytest.mark.parametrize("how", ["save_model", "json", "pickle"])
+@pytest.mark.parametrize("how", ["save_model", "json"])
 def test_metrics_match_independent_computation(job, booster, data, how):
     labels, features = data
     model_bytes = save_model_bytes(booster, job, how)
@@ -217,10 +218,37 @@ def test_archive_with_unsafe_member_fails(job, booster, name):
     assert not (job / "evil").exists()
 
 
-@pytest.mark.parametrize("content", [b"not a model at all", pickle.dumps({"not": "a booster"})])
-def test_unloadable_model_file_fails(job, content):
-    archive = replace_archive(job, {"xgboost-model": content})
-    assert_input_error(evaluate(job), f"{archive}: 'xgboost-model' is neither an XGBoost model file nor a pickled")
+def test_unloadable_model_file_fails(job):
+    archive = replace_archive(job, {"xgboost-model": b"not a model at all"})
+    assert_input_error(evaluate(job), f"{archive}: 'xgboost-model' is not an XGBoost model file (load_model: ")
+    assert files_under(job / "output") == []
+
+
+class _RunsCode:
+    """Unpickling this object calls os.mkdir(marker): a stand-in for a crafted model file."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+@pytest.mark.parametrize("protocol", [0, 2, pickle.HIGHEST_PROTOCOL])
+def test_pickled_booster_is_refused_not_loaded(job, booster, protocol):
+    # The built-in XGBoost containers save with save_model; a pickle could run any code when loaded.
+    archive = replace_archive(job, {"xgboost-model": pickle.dumps(booster, protocol=protocol)})
+    line = assert_input_error(evaluate(job), f"{archive}: 'xgboost-model' is a Python pickle, which is not loaded")
+    assert "save_model" in line
+    assert files_under(job / "output") == []
+
+
+@pytest.mark.parametrize("protocol", [0, pickle.HIGHEST_PROTOCOL])
+def test_pickle_that_would_run_code_is_not_unpickled(job, tmp_path, protocol):
+    marker = tmp_path / "unpickled"
+    archive = replace_archive(job, {"xgboost-model": pickle.dumps(_RunsCode(marker), protocol=protocol)})
+    assert_input_error(evaluate(job), f"{archive}: 'xgboost-model' is a Python pickle, which is not loaded")
+    assert not marker.exists()
     assert files_under(job / "output") == []
 
 

@@ -229,6 +229,23 @@ def test_bad_arguments_exit_2_without_output(output, capsys, arguments):
     assert files_under(output) == []
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--users", "1", "--days", str(10**12)),
+        ("--users", "1000", "--days", str(10**9)),
+        ("--days", str(10**20)),
+        ("--users", "1000000", "--days", "11"),
+    ],
+)
+def test_sizes_beyond_the_bound_are_a_usage_error_not_a_memory_error(output, capsys, arguments):
+    with pytest.raises(SystemExit) as exit_info:
+        run_generator(output, *arguments)
+    assert exit_info.value.code == 2
+    assert "ipinsights_logins: error: --users x --days must be at most 10,000,000 user-days" in capsys.readouterr().err
+    assert files_under(output) == []
+
+
 def test_the_job_entry_point_runs_it(tmp_path):
     output = tmp_path / "output"
     result = run_processing("ipinsights_logins", "--output-dir", output, "--users", 50)

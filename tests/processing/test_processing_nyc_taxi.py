@@ -182,6 +182,8 @@ def test_a_folder_with_the_one_file_is_read(tmp_path, output):
         (stamps(START, 4), ["1", "2", "x", "4"], None, ["row 4", "field 'value'", "not a number: 'x'"]),
         (stamps(START, 4), ["1", "nan", "3", "4"], None, ["row 3", "field 'value'", "not a number: 'nan'"]),
         (stamps(START, 4), ["1", "2", "1e999", "4"], None, ["row 4", "field 'value'", "out of range"]),
+        (stamps(START, 4), ["1", "2", "1e39", "4"], None, ["row 4", "field 'value'", "beyond the float32 range"]),
+        (stamps(START, 4), ["1", "-2", "3", "4"], None, ["row 3", "field 'value'", "negative value '-2'"]),
         (stamps(START, 4), ["1", "2", "", "4"], None, ["row 4", "field 'value'"]),
         (
             [*stamps(START, 2), stamps(START, 2)[1], stamps(START, 4)[3]],

@@ -15,7 +15,7 @@ from shared.baselines import Baseline
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import list_input_files, read_csv_rows
-from shared.numbers import parse_count, parse_decimal
+from shared.numbers import parse_count, parse_decimal, parse_float32, parse_non_negative
 from shared.outputs import staged_outputs, write_json
 
 ENV = {"PYTHONPATH": str(PROCESSING), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -71,6 +71,26 @@ def test_parse_decimal_accepts_decimals(text, value):
 def test_parse_decimal_rejects_the_rest(text):
     with pytest.raises(ValueError, match=r"not a number|out of range"):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["3.4028234e38", "-3.4e38", "0", "1e-50"])
+def test_parse_float32_accepts_the_float32_range(text):
+    assert parse_float32(text) == float(text)
+
+
+@pytest.mark.parametrize("text", ["1e39", "-1e39", "3.41e38", "1e300"])
+def test_parse_float32_refuses_numbers_float32_turns_into_infinity(text):
+    with pytest.raises(ValueError, match=rf"number beyond the float32 range .*: '{text}'"):
+        parse_float32(text)
+
+
+def test_parse_non_negative():
+    assert parse_non_negative("0") == 0
+    assert parse_non_negative("12.5") == 12.5
+    with pytest.raises(ValueError, match="negative value '-1'"):
+        parse_non_negative("-1")
+    with pytest.raises(ValueError, match="float32 range"):
+        parse_non_negative("1e39")
 
 
 def test_parse_count():

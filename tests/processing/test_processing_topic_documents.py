@@ -195,6 +195,8 @@ def test_vocabulary_names_the_grid_positions_in_feature_order():
         (("--target", "lda", "--average-length", 2_000_000), "--average-length must be at most"),
         (("--target", "lda", "--seed", -1), "argument --seed: must not be negative"),
         (("--target", "lda", "--documents", "x"), "argument --documents: not an integer"),
+        (("--target", "lda", "--documents", 10**12), "--documents must be at most 1,000,000"),  # was a MemoryError
+        (("--target", "ntm", "--documents", 1_000_001), "--documents must be at most 1,000,000, got 1,000,001"),
         (("--target", "pca",), "argument --target: invalid choice"),
         ((), "--target"),
         (("--target", "lda", "--bogus"), "unrecognized arguments"),

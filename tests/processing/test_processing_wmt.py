@@ -8,6 +8,7 @@ the way that writer builds them.
 """
 
 import gzip
+import io
 import json
 import struct
 import tarfile
@@ -15,7 +16,14 @@ from pathlib import Path
 
 import pytest
 import wmt
-from processing_testlib import assert_fails_in_process, assert_input_error, files_under, run_processing
+from processing_testlib import (
+    BOMB_SIZE,
+    assert_fails_in_process,
+    assert_input_error,
+    files_under,
+    gzip_bomb,
+    run_processing,
+)
 from recordio_reader import read_records, read_seq2seq
 
 TRAIN_EN = ["the cat sat", "the dog ran", "a cat", "the end"]
@@ -246,6 +254,72 @@ def test_corrupt_input(tmp_path, output, capsys, data, fragment):
     (source / "corpus.tc.en.gz").write_bytes(data)
     code = run_wmt(source, output)
     assert_fails_in_process(code, capsys, output, f"error: {source / 'corpus.tc.en.gz'}: {fragment}")
+
+
+def test_a_leading_byte_order_mark_is_not_part_of_the_first_token(tmp_path, output):
+    plain = corpus(tmp_path / "plain")
+    assert run_wmt(plain, output) == 0
+    expected = {path.relative_to(output): path.read_bytes() for path in files_under(output)}
+    assert "the" in vocab(output, "src")
+
+    marked = corpus(tmp_path / "marked")
+    for name, lines in (("corpus.tc.en.gz", TRAIN_EN), ("corpus.tc.de.gz", TRAIN_DE), ("newstest2014.tc.de", DEV_DE)):
+        write_lines(marked / name, ["\ufeff" + lines[0], *lines[1:]])
+    second = tmp_path / "second"
+    for folder in output_folders(second):
+        folder.mkdir(parents=True)
+    assert run_wmt(marked, second) == 0
+    assert {path.relative_to(second): path.read_bytes() for path in files_under(second)} == expected
+
+
+def test_a_gzip_bomb_stops_at_max_bytes(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data")
+    bomb = gzip_bomb(source / "corpus.tc.en.gz", b"the cat sat\n" * (BOMB_SIZE // 12))  # short lines: only bytes count
+    gzip_bomb(source / "corpus.tc.de.gz", b"die Katze\n" * (BOMB_SIZE // 10))
+    assert bomb.stat().st_size < 50_000
+    code = run_wmt(source, output, "--max-bytes", 1_000_000)
+    assert_fails_in_process(code, capsys, output, f"error: {bomb}: decompressed data exceeds 1,000,000 bytes")
+
+
+def test_the_byte_limit_counts_plain_files_too(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data", dev_de=[DEV_DE[0] + " lang" * 20, DEV_DE[1]])  # the largest file
+    dev = source / "newstest2014.tc.de"
+    size = dev.stat().st_size
+    code = run_wmt(source, output, "--max-bytes", size - 1)
+    assert_fails_in_process(code, capsys, output, f"error: {dev}: decompressed data exceeds {size - 1:,} bytes")
+    assert run_wmt(source, tmp_path / "ok", "--max-bytes", size) == 0
+
+
+def test_a_zero_bomb_is_one_line_too_long(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data")
+    bomb = gzip_bomb(source / "corpus.tc.de.gz")
+    code = run_wmt(source, output)
+    assert_fails_in_process(code, capsys, output, f"error: {bomb}: row 1: line longer than 100,000 characters")
+
+
+def test_a_line_longer_than_max_line_length_names_file_and_row(tmp_path, output, capsys):
+    source = corpus(tmp_path / "data", dev_de=[DEV_DE[0], DEV_DE[1], "x" * 21])
+    write_lines(source / "newstest2014.tc.en", [*DEV_EN, "y"])
+    assert run_wmt(source, tmp_path / "ok", "--max-line-length", 21) == 0
+    capsys.readouterr()
+    code = run_wmt(source, output, "--max-line-length", 20)
+    message = f"error: {source / 'newstest2014.tc.de'}: row 3: line longer than 20 characters"
+    assert_fails_in_process(code, capsys, output, message)
+
+
+def test_a_bomb_in_dev_tgz_stops_at_max_bytes(tmp_path, output, capsys):
+    folder = tmp_path / "data"
+    write_lines(folder / "corpus.tc.en.gz", TRAIN_EN)
+    write_lines(folder / "corpus.tc.de.gz", TRAIN_DE)
+    archive = folder / "dev.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, data in (("dev/newstest2014.tc.en", bytes(BOMB_SIZE)), ("dev/newstest2014.tc.de", b"x\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    code = run_wmt(folder, output, "--max-bytes", 1_000_000)
+    assert_fails_in_process(code, capsys, output, f"error: {archive}: decompressed data exceeds 1,000,000 bytes")
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".wmt-dev-")] == []
 
 
 def test_no_usable_pairs(tmp_path, output, capsys):
