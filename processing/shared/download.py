@@ -56,11 +56,12 @@ class HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follows a redirect only to another https:// URL. urllib's own handler follows one to http:// silently: the
     file would then come over a connection nobody authenticated, and any request headers with it."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # urllib's signature; newurl is absolute
+    def redirect_request(self, req, *response):  # response: urllib's (fp, code, msg, headers, newurl)
+        fp, newurl = response[0], response[-1]  # newurl is absolute: urllib joined it to req's URL
         if source_scheme(newurl) != "https":
             fp.close()
             raise InputError(f"refused a redirect to {newurl}: not https", file=req.full_url)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        return super().redirect_request(req, *response)
 
 
 def https_opener() -> urllib.request.OpenerDirector:
