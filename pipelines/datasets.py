@@ -16,6 +16,7 @@ MNIST = PublicDataset(_EXAMPLES, "datasets/image/MNIST/mnist.pkl.gz")
 # Preprocess step reads the S3 object directly, so mnist.py checks the digest itself once one is pinned here
 # (--sha256); until then it logs the digest it read.
 MNIST_SHA256: str | None = None
+MNIST_CHECKS = ("--sha256", MNIST_SHA256) if MNIST_SHA256 else ()  # mnist.py's arguments that check the file
 COVTYPE = PublicDataset(_EXAMPLES, "datasets/tabular/uci_covtype/covtype.data.gz")
 BREAST_CANCER = PublicDataset(_EXAMPLES, "datasets/tabular/breast_cancer/wdbc.csv")
 CHICAGO_SPEED_CAMERAS = PublicDataset(_EXAMPLES, "datasets/tabular/chicago_traffic/speed_camera_violations.csv")
