@@ -4,7 +4,7 @@ Run on demand from the repository root (not a test): .venv/bin/python benchmarks
 Cases:
   ipinsights_logins  the defaults: 10,000 users over 10 days (NB17's size), 1% anomalies in test
   movielens          a generated zip in ml-100k's layout: ua.base 90,570 and ua.test 9,430 ratings (100,000 in all,
-                     943 users, 1,682 items), read from a local path with --sha256 checked
+                     943 users, 1,682 items), read from a local path (--input)
 Each case calls the script's main() in this process; outputs go to a fresh temporary folder (page cache, no fsync).
 """
 
