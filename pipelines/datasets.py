@@ -35,7 +35,8 @@ DBPEDIA = PublicDataset(_EXAMPLES, "datasets/text/dbpedia/dbpedia.tar.gz")
 TEXT8 = PublicDataset(_EXAMPLES, "datasets/text/text8/text8.gz")
 # fastText publishes the model and its size, but no checksum. SHA-256: EleutherAI/the-pile,
 # processing_scripts/lang_len_analysis.py at 6fd5d5d8b57b20b2631a1532a904bbb00ec10507 (best_download checks it on
-# download); telekom/mltb2, mltb2/fasttext.py, pins the same value. The packaging step also checks the fastText header.
+# download), and telekom/mltb2, mltb2/fasttext.py at 14701694779b5fe0f4bd4d6604877b73e1d23ef7, pin the same value
+# for this URL. The packaging step also checks the fastText header.
 LID176 = WebDataset(
     "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin",
     sha256="7e69ec5451bc261cc7844e49e4792a85d7f09c06789ec800fc4a44aec362764e",
