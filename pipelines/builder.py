@@ -35,6 +35,7 @@ from pipelines.steps.training import Channel, JobLimits, training_step
 from pipelines.steps.transform import transform_step
 from pipelines.steps.tuning import best_model_artifacts, tuning_step
 from pipelines.steps.vision import STATS, STATS_FILE, VISION_LIMITS, PreparedImages
+from pipelines.usecase import WebDataset
 
 
 class PipelineBuilder:
@@ -126,20 +127,23 @@ class PipelineBuilder:
             baseline=baseline,
         )
 
-    def download(self, files: Sequence[str] = ()) -> Processing:
-        """Downloads the raw dataset into its `raw` output: InputDataUri itself, or the given files under it (then
-        InputDataUri is a folder URI ending in `/`). The only step with network access; the parsing step reads
-        `raw` with network isolation on. The files' SHA-256 sums are written beside them (raw/SHA256SUMS)."""
+    def download(self, dataset: WebDataset, files: Sequence[WebDataset] = ()) -> Processing:
+        """Downloads the raw dataset into its `raw` output: InputDataUri itself (by default `dataset`), or `files`,
+        each a file under `dataset`'s folder URL (then InputDataUri is a folder URI ending in `/`). Each file is
+        checked against its pinned SHA-256 and size, where it has them, before any step reads it; the digest of an
+        unpinned one is logged. The only step with network access; the parsing step reads `raw` with network
+        isolation on. The files' SHA-256 sums are written beside them (raw/SHA256SUMS)."""
         uri = self.input_data_uri
-        sources = [Join(on="", values=[uri, name]) for name in files] or [uri]
+        sources = [(Join(on="", values=[uri, file_name(dataset, file)]), file) for file in files] or [(uri, dataset)]
         return self.process(
             "Download",
             "fetch",
             inputs={},
             outputs=("raw",),
-            arguments=[*(part for source in sources for part in ("--source", source)), "--output-dir", OUTPUT_ROOT],
+            arguments=[*(part for source, file in sources for part in fetch_source(source, file)), "--output-dir",
+                       OUTPUT_ROOT],
             network_isolation=False,
-        )
+        )  # fmt: skip
 
     def evaluate(
         self, script: str, inputs: Mapping[str, object], *, image: str | None = None, name: str = "Evaluate"
@@ -325,12 +329,13 @@ class PipelineBuilder:
         channels: Sequence[str],
         arguments: Sequence[object] = (),
         *,
-        download: bool = False,
+        download: WebDataset | None = None,
         baseline: str | None = None,
     ) -> PreparedImages:
-        """Preprocess reads InputDataUri (an S3 object), or with download=True the file a Download step fetched
-        from it (the web); it writes the channels, stats/stats.json and the trivial baseline of `baseline`."""
-        raw = self.download().output("raw") if download else self.input_data_uri
+        """Preprocess reads InputDataUri (an S3 object), or with `download` (the web dataset InputDataUri defaults
+        to) the file a Download step fetched and checked; it writes the channels, stats/stats.json and the trivial
+        baseline of `baseline`."""
+        raw = self.download(download).output("raw") if download else self.input_data_uri
         preprocess = self.process(
             "Preprocess",
             script,
@@ -367,3 +372,16 @@ class PipelineBuilder:
             baseline=images.baseline,
             limits=VISION_LIMITS,
         )
+
+
+def file_name(dataset: WebDataset, file: WebDataset) -> str:
+    """The name of `file` under `dataset`'s folder URL, which it must be in (a slip in datasets.py fails the synth)."""
+    if not dataset.url.endswith("/") or not file.url.startswith(dataset.url) or "/" in file.url[len(dataset.url) :]:
+        raise ValueError(f"{file.url} is not a file in the folder {dataset.url}")
+    return file.url[len(dataset.url) :]
+
+
+def fetch_source(source: object, file: WebDataset) -> list[object]:
+    """fetch.py's arguments for one source: --source, then the pinned --sha256 and --size that check it."""
+    checks = [*(["--sha256", file.sha256] if file.sha256 else []), *(["--size", str(file.size)] if file.size else [])]
+    return ["--source", source, *checks]

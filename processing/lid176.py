@@ -1,20 +1,15 @@
 """Packaging of the pretrained fastText language-id model (lid.176.bin) for BlazingText hosting (no training).
 
-Source (--source), one of:
-  https://...      downloaded with urllib, streamed into a temporary file (system temporary folder, deleted on exit).
-                   The pipeline's default is https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin
-                   (131,266,198 bytes).
-  s3://bucket/key  downloaded with boto3 (imported only then) into a temporary file.
-  a local path     the model file itself, read in place.
-Any other URI scheme (http, file, gs, ...) is refused.
+Input (--input): lid.176.bin, or a folder holding it: the `raw` output of the pipeline's Download step, which
+fetched https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin (131,266,198 bytes) and checked its
+pinned SHA-256 and size (fetch.py). This step runs with network isolation on: it reads local files only.
 
 Checks, in this order, each failing the job (exit 2, one `error:` line, nothing written): the size in bytes
 (--size), the SHA-256 (--sha256; the message names expected and actual value), and that the file
 looks like a fastText model: a fastText .bin starts with the magic number 793712314 (0x2F4F16BA) as a
 little-endian int32, followed by the format version as a little-endian int32 (12 for lid.176.bin); the version is
-only reported, not checked. At least one of --size and --sha256 is required. fastText publishes no checksum of
-lid.176.bin, so the pipeline pins the published size and the header; the SHA-256 this script reports (in its log
-and verification.json) can be pinned with --sha256 once known.
+only reported, not checked. At least one of --size and --sha256 is required: the Download step checked both
+already, and this step checks again what it packages (the file could come from elsewhere).
 
 Output:
   DIR/model/model.tar.gz                  gzip tar with exactly one member, `model.bin` at the archive root (the
@@ -35,22 +30,22 @@ languages.txt (accuracy, and the majority-language baseline).
 """
 
 import argparse
-import contextlib
 import gzip
 import os
 import struct
 import tarfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from language_test import SENTENCES, write_language_test
 from shared.arguments import sha256_hex
 from shared.cli import run
-from shared.download import download_s3_file, downloaded, size_and_sha256, source_scheme
+from shared.download import size_and_sha256
 from shared.errors import InputError
 from shared.outputs import staged_outputs, write_json
 
 MAGIC = 793712314  # 0x2F4F16BA, fastText's FASTTEXT_FILEFORMAT_MAGIC_INT32
 HEADER = struct.Struct("<ii")  # magic, version
+MODEL_FILE = "lid.176.bin"  # in a folder given as --input
 MEMBER = "model.bin"
 ARCHIVE = "model.tar.gz"
 VERIFICATION = "verification.json"
@@ -64,20 +59,20 @@ def main(argv: Sequence[str]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    with local_model(args.source) as path:
-        size, digest = size_and_sha256(path)
-        if args.size is not None and size != args.size:
-            raise InputError(f"size mismatch: expected {args.size} bytes, got {size}", file=args.source)
-        if args.sha256 is not None and digest != args.sha256:
-            raise InputError(f"checksum mismatch: expected sha256 {args.sha256}, got {digest}", file=args.source)
-        version = check_header(path, args.source)
-        outputs = {name: os.path.join(args.output_dir, name) for name in OUTPUTS}
-        with staged_outputs(outputs) as staging:
-            write_archive(path, os.path.join(staging["model"], ARCHIVE))
-            write_verification(os.path.join(staging["verification"], VERIFICATION), digest, size)
-            sentences = write_language_test(staging["language_test"])
+    path = find_model(args.input)
+    size, digest = size_and_sha256(path)
+    if args.size is not None and size != args.size:
+        raise InputError(f"size mismatch: expected {args.size} bytes, got {size}", file=path)
+    if args.sha256 is not None and digest != args.sha256:
+        raise InputError(f"checksum mismatch: expected sha256 {args.sha256}, got {digest}", file=path)
+    version = check_header(path)
+    outputs = {name: os.path.join(args.output_dir, name) for name in OUTPUTS}
+    with staged_outputs(outputs) as staging:
+        write_archive(path, os.path.join(staging["model"], ARCHIVE))
+        write_verification(os.path.join(staging["verification"], VERIFICATION), digest, size)
+        sentences = write_language_test(staging["language_test"])
     print(
-        f"lid176: read {args.source} ({size} bytes, sha256 {digest}, fastText format version {version}); "
+        f"lid176: read {path} ({size} bytes, sha256 {digest}, fastText format version {version}); "
         f"wrote model/{ARCHIVE} (member {MEMBER}), verification/{VERIFICATION} (passed 1) and language_test/ "
         f"({sentences} sentences in {len(SENTENCES)} languages)"
     )
@@ -86,7 +81,7 @@ def _main(argv: Sequence[str]) -> int:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="lid176", description=__doc__.splitlines()[0])
-    parser.add_argument("--source", required=True, help="https:// URL, s3://bucket/key, or a local lid.176.bin")
+    parser.add_argument("--input", required=True, help=f"{MODEL_FILE}, or a folder holding it")
     parser.add_argument("--output-dir", required=True, help="gets model/, verification/ and language_test/ subfolders")
     parser.add_argument("--sha256", type=sha256_hex, help="expected SHA-256 of the model file")
     parser.add_argument("--size", type=size_bytes, help="expected size of the model file in bytes")
@@ -102,28 +97,27 @@ def size_bytes(text: str) -> int:
     return int(text)
 
 
-@contextlib.contextmanager
-def local_model(source: str) -> Iterator[str]:
-    """The path of the model on local disk; a downloaded one is deleted on exit."""
-    if source_scheme(source) is None:
-        if not os.path.isfile(source):
-            raise InputError("no such file", file=source)
-        yield source
-        return
-    with downloaded(source, MEMBER, "lid176-", download_s3_file) as path:
-        yield path
+def find_model(path: str) -> str:
+    if os.path.isfile(path):
+        return path
+    if os.path.isdir(path):
+        candidate = os.path.join(path, MODEL_FILE)
+        if os.path.isfile(candidate):
+            return candidate
+        raise InputError(f"folder has no {MODEL_FILE}", file=path)
+    raise InputError("no such file or folder", file=path)
 
 
-def check_header(path: str, source: str) -> int:
+def check_header(path: str) -> int:
     """The fastText format version; InputError unless the file starts with the fastText magic number."""
     with open(path, "rb") as file:
         head = file.read(HEADER.size)
     if len(head) < HEADER.size:
-        raise InputError(f"not a fastText model: only {len(head)} bytes", file=source)
+        raise InputError(f"not a fastText model: only {len(head)} bytes", file=path)
     magic, version = HEADER.unpack(head)
     if magic != MAGIC:
         message = f"not a fastText model: starts with int32 {magic} (0x{magic & 0xFFFFFFFF:08X}), expected {MAGIC}"
-        raise InputError(message + " (0x2F4F16BA)", file=source)
+        raise InputError(message + " (0x2F4F16BA)", file=path)
     return version
 
 

@@ -3,7 +3,11 @@
 Input: mnist.pkl.gz, a gzip'd pickle (Python 2, protocol 2) of (train_set, valid_set, test_set), each an
 (images, labels) pair: float32 images (n, 784) with pixels in [0, 1] and integer labels (n,) 0..9. It is unpickled
 with an allow-list of the few numpy globals an array needs (unpickling can run code; the file comes from a public
-bucket): anything else, e.g. `os.system`, is refused before it is called.
+bucket): anything else, e.g. `os.system`, is refused before it is called. --sha256 HEX (optional) is the file's
+expected SHA-256, checked before anything is decompressed or unpickled (the step reads its S3 object directly, with
+no Download step to check it); without it the digest read is logged. The decompressed pickle may not exceed
+--max-pickle-bytes (default 512 MiB; the real one is about 220 MB: 70,000 float32 images of 784 pixels): a gzip
+bomb ends with an error naming the file instead of exhausting the instance's memory.
 
 Output: one folder per requested split (--splits; train <- train_set, validation <- valid_set, test <- test_set,
 rows in their original order), holding <split>.<format>:
@@ -37,11 +41,15 @@ import os
 import pickle
 import zlib
 from collections.abc import Sequence
+from typing import BinaryIO, cast
 
 import numpy as np
 from shared import baselines
+from shared.arguments import sha256_hex
 from shared.cli import run
+from shared.download import size_and_sha256
 from shared.errors import InputError
+from shared.limits import MIB, bounded, limit_argument
 from shared.outputs import staged_outputs
 from shared.tabular import FORMATS, SPLITS, write_split
 
@@ -51,6 +59,9 @@ TARGETS = ("multiclass", "binary", "none")
 # --baseline: the metrics (after the channel) of each target, and the splits they may be measured on
 BASELINE_METRICS = {"binary": ("binary_classification_accuracy", "binary_f_beta"), "multiclass": ("accuracy", "merror")}
 BASELINE_SPLITS = ("validation", "test")
+# The real mnist.pkl.gz decompresses to about 220 MB (70,000 x 784 float32 pixels, 70,000 int64 labels): 512 MiB is
+# over twice that, and far below what a gzip bomb expands to. --max-pickle-bytes raises it.
+MAX_PICKLE_BYTES = 512 * MIB
 
 
 def main(argv: Sequence[str]) -> int:
@@ -60,7 +71,8 @@ def main(argv: Sequence[str]) -> int:
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     path = find_input(args.input)
-    data = dict(zip(SPLITS, validate(load_pickle(path), path), strict=True))
+    digest = check_sha256(path, args.sha256)
+    data = dict(zip(SPLITS, validate(load_pickle(path, args.max_pickle_bytes), path), strict=True))
     formats = args.formats
     outputs = {split: os.path.join(args.output_dir, split) for split in args.splits}
     if args.baseline is not None:
@@ -75,7 +87,8 @@ def _main(argv: Sequence[str]) -> int:
             baseline.write(staging[baselines.OUTPUT])
     counts = ", ".join(f"{split} {len(data[split][0])} ({formats[split]})" for split in args.splits)
     target = f"binary (digit {args.digit})" if args.target == "binary" else args.target
-    print(f"mnist: read {path}; wrote {counts}; target {target}")
+    pinned = "pinned, matches" if args.sha256 else "not pinned"
+    print(f"mnist: read {path} (sha256 {digest}, {pinned}); wrote {counts}; target {target}")
     if args.baseline is not None:
         print(baseline.summary("mnist"))
     return 0
@@ -93,6 +106,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--baseline", metavar="METRIC", help="also write baseline/baseline.json, e.g. validation:binary_f_beta"
     )
+    parser.add_argument("--sha256", type=sha256_hex, help="expected SHA-256 of the input file")
+    limit_argument(parser, "--max-pickle-bytes", MAX_PICKLE_BYTES, "largest decompressed pickle, bytes")
     args = parser.parse_args(argv)
     if args.digit is None:
         args.digit = 0
@@ -184,10 +199,18 @@ def latin1_encode(text: str, encoding: str) -> bytes:
     return codecs.encode(text, "latin1")
 
 
-def load_pickle(path: str) -> object:
+def check_sha256(path: str, expected: str | None) -> str:
+    """The file's SHA-256; InputError naming expected and actual digest if it is not `expected` (when given)."""
+    digest = size_and_sha256(path)[1]
+    if expected is not None and digest != expected:
+        raise InputError(f"checksum mismatch: expected sha256 {expected}, got {digest}", file=path)
+    return digest
+
+
+def load_pickle(path: str, max_bytes: int) -> object:
     try:
-        with gzip.open(path, "rb") as file:
-            data = file.read()
+        with cast(BinaryIO, gzip.open(path, "rb")) as file:  # a GzipFile is a binary stream; typeshed says otherwise
+            data = bounded(file, max_bytes, file=path, what="decompressed pickle").read()
     except EOFError:
         raise InputError("truncated gzip file (it ends before its end-of-stream marker)", file=path) from None
     except (gzip.BadGzipFile, zlib.error) as exc:

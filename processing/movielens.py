@@ -1,17 +1,8 @@
 """Preprocessing of MovieLens 100K (ml-100k.zip) for the built-in Object2Vec algorithm (user-movie ratings).
 
-Source (--source), one of:
-  https://...      downloaded with urllib into a temporary file (under --work-dir), then checked against --sha256,
-                   which is required for https. The official archive is not on a public S3 bucket; it is
-                   https://files.grouplens.org/datasets/movielens/ml-100k.zip (4,924,029 bytes). GroupLens publishes
-                   only an MD5 next to it (ml-100k.zip.md5: 0e33842e24a9c977be4e0107933c0723). Its SHA-256,
-                   50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229, is not published by
-                   GroupLens; it is the value many independent projects pin for that file. Check it yourself before
-                   relying on it: it is documentation here, not a default.
-  s3://bucket/key  downloaded with boto3 (imported only then); a key ending in '/' means KEY/ml-100k.zip.
-                   --sha256 optional.
-  a local path     ml-100k.zip, or a folder holding it; --sha256 optional.
-Any other URI scheme (http, file, gs, ...) is refused.
+Input (--input): ml-100k.zip, or a folder holding it: the `raw` output of the pipeline's Download step, which
+fetched https://files.grouplens.org/datasets/movielens/ml-100k.zip and checked its pinned SHA-256 (fetch.py). This
+step runs with network isolation on: it reads local files only.
 
 The zip is read in memory, nothing is extracted: ml-100k/ua.base -> train, ml-100k/ua.test -> validation (the
 data set's own split: 10 ratings per user held out). Rows: `user_id<TAB>item_id<TAB>rating<TAB>timestamp`, ids
@@ -27,18 +18,15 @@ Without it, no baseline folder.
 """
 
 import argparse
-import contextlib
 import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from shared import baselines
-from shared.arguments import sha256_hex
 from shared.cli import run
-from shared.download import download_s3_object, downloaded, size_and_sha256, source_scheme, split_s3
 from shared.errors import InputError
 from shared.inputs import field_parser
 from shared.numbers import parse_count
@@ -60,10 +48,8 @@ def main(argv: Sequence[str]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    with local_archive(args.source, args.work_dir) as path:
-        if args.sha256 is not None:
-            verify_sha256(path, args.sha256, args.source)
-        splits = read_archive(path)
+    path = find_archive(args.input)
+    splits = read_archive(path)
     rng = np.random.default_rng(args.seed)
     outputs = {split: os.path.join(args.output_dir, split) for split in MEMBERS}
     if args.baseline is not None:
@@ -80,7 +66,7 @@ def _main(argv: Sequence[str]) -> int:
     users, items = int(every[:, 0].max()) + 1, int(every[:, 1].max()) + 1
     written = ", ".join(f"{split} {len(rows)}" for split, rows in splits.items())
     print(
-        f"movielens: read {args.source}; wrote {written} (jsonl); "
+        f"movielens: read {path}; wrote {written} (jsonl); "
         f"vocabulary sizes: users {users} (max user id + 1), items {items} (max item id + 1)"
     )
     if args.baseline is not None:
@@ -90,11 +76,9 @@ def _main(argv: Sequence[str]) -> int:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="movielens", description=__doc__.splitlines()[0])
-    parser.add_argument("--source", required=True, help="https:// URL, s3://bucket/key, or a local ml-100k.zip/folder")
+    parser.add_argument("--input", required=True, help=f"{ARCHIVE}, or a folder holding it")
     parser.add_argument("--output-dir", required=True, help="gets train/ and validation/ subfolders")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--sha256", type=sha256_hex, help="expected SHA-256 of the zip (required for https)")
-    parser.add_argument("--work-dir", help="folder for the downloaded zip (default: the system's temporary folder)")
     parser.add_argument(
         "--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:mean_squared_error"
     )
@@ -102,19 +86,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     if args.seed < 0:
         parser.error("--seed must not be negative")
     baselines.check_metric(parser, args.baseline, BASELINE_METRICS, tuple(MEMBERS))
-    if args.source.startswith("https://") and args.sha256 is None:
-        parser.error("--sha256 is required for https sources")
     return args
-
-
-@contextlib.contextmanager
-def local_archive(source: str, work_dir: str | None) -> Iterator[str]:
-    """The path of the zip on local disk; a downloaded one is deleted on exit."""
-    if source_scheme(source) is None:
-        yield find_archive(source)
-        return
-    with downloaded(source, ARCHIVE, "movielens-", download_s3, work_dir) as path:
-        yield path
 
 
 def find_archive(path: str) -> str:
@@ -126,21 +98,6 @@ def find_archive(path: str) -> str:
             return candidate
         raise InputError(f"folder has no {ARCHIVE}", file=path)
     raise InputError("no such file or folder", file=path)
-
-
-def download_s3(uri: str, path: str) -> None:
-    bucket, key = split_s3(uri)
-    if not bucket:
-        raise InputError("no bucket in the S3 URI (expected s3://bucket/key)", file=uri)
-    if not key or key.endswith("/"):
-        key += ARCHIVE
-    download_s3_object(uri, bucket, key, path, failed=f"download of s3://{bucket}/{key} failed")
-
-
-def verify_sha256(path: str, expected: str, source: str) -> None:
-    actual = size_and_sha256(path)[1]
-    if actual != expected:
-        raise InputError(f"checksum mismatch: expected sha256 {expected}, got {actual}", file=source)
 
 
 def read_archive(path: str) -> dict[str, np.ndarray]:

@@ -1,9 +1,9 @@
 """Use case 14: Object Detection (SSD, ResNet-50) of bird species on CUB-200-2011.
 
-Download (CUB_200_2011.tgz; the only step with network access) -> Preprocess (the `Classes` chosen, by default
-NB14's five species; the archive's train/test split; one JSON annotation per image with the size read from the image
-and the box in pixels) -> Train on a GPU, with num_classes and num_training_samples from stats.json -> if
-validation:mAP >= MetricThreshold: register, else fail.
+Download (CUB_200_2011.tgz, checked against its pinned SHA-256; the only step with network access) -> Preprocess
+(the `Classes` chosen, by default NB14's five species; the archive's train/test split; one JSON annotation per image
+with the size read from the image and the box in pixels) -> Train on a GPU, with num_classes and
+num_training_samples from stats.json -> if validation:mAP >= MetricThreshold: register, else fail.
 """
 
 from pipelines.algorithms import OBJECT_DETECTION
@@ -36,7 +36,7 @@ def build(p: PipelineBuilder) -> None:
         ParameterString("Classes", "17,36,47,68,73"),
         "CUB class ids (1-200) to train on, comma-separated, or 'all'; the default is NB14's five-species sample.",
     )
-    images = p.prepare_images("cub200", CHANNELS, ["--classes", classes], download=True)
+    images = p.prepare_images("cub200", CHANNELS, ["--classes", classes], download=CUB_200_2011)
     p.train_on_images(
         images,
         OBJECT_DETECTION,

@@ -1,31 +1,32 @@
 """Use case 8: hosting fastText's pretrained language identifier lid.176 (176 languages) with BlazingText.
 
-No training: PackageModel (downloads lid.176.bin, checks its published size and the fastText header, packs it as
-model.tar.gz with model.bin at the root, as BlazingText hosting loads it; writes the language test, 60 sentences in
-20 languages) -> CreateModel (the BlazingText image with that package) -> LanguageTest (a batch transform of the
-sentences, JSON Lines) -> Evaluate (accuracy of the top label against the sentences' languages, and the accuracy of
-always answering one language) -> if the accuracy >= MetricThreshold and beats that baseline: register the package
-with the report, else fail. The gate thus runs the model in the very container an endpoint would, on real input.
-BlazingText hosts fastText .bin models as they are (DG blazingtext).
+No training: Download (lid.176.bin, checked against its pinned SHA-256 and published size; the only step with
+network access) -> PackageModel (checks the size again and the fastText header, packs it as model.tar.gz with
+model.bin at the root, as BlazingText hosting loads it; writes the language test, 60 sentences in 20 languages) ->
+CreateModel (the BlazingText image with that package) -> LanguageTest (a batch transform of the sentences, JSON
+Lines) -> Evaluate (accuracy of the top label against the sentences' languages, and the accuracy of always answering
+one language) -> if the accuracy >= MetricThreshold and beats that baseline: register the package with the report,
+else fail. The gate thus runs the model in the very container an endpoint would, on real input. BlazingText hosts
+fastText .bin models as they are (DG blazingtext).
 """
 
 from pipelines.algorithms import BLAZINGTEXT
 from pipelines.builder import PipelineBuilder
 from pipelines.datasets import LID176
-from pipelines.steps.processing import OUTPUT_ROOT
+from pipelines.steps.processing import OUTPUT_ROOT, input_path
 from pipelines.usecase import BaselineNote, UseCase
 
 JSON_LINES = "application/jsonlines"  # BlazingText batch transform: Content-Type and Accept both JSON Lines
 
 
 def build(p: PipelineBuilder) -> None:
+    download = p.download(LID176)
     package = p.process(
         "PackageModel",
         "lid176",
-        inputs={},
+        inputs={"raw": download.output("raw")},
         outputs=("model", "verification", "language_test"),
-        arguments=["--source", p.input_data_uri, "--size", str(LID176.size), "--output-dir", OUTPUT_ROOT],
-        network_isolation=False,  # it downloads the model from fastText's site (or an S3 copy)
+        arguments=["--input", input_path("raw"), "--size", str(LID176.size), "--output-dir", OUTPUT_ROOT],
     )
     model_data = package.output("model", "model.tar.gz")
     test = p.batch_transform(

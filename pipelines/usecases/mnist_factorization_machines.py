@@ -6,7 +6,7 @@ channel, so that test:binary_classification_accuracy exists) -> if it is >= Metr
 
 from pipelines.algorithms import FACTORIZATION_MACHINES
 from pipelines.builder import PipelineBuilder
-from pipelines.datasets import MNIST
+from pipelines.datasets import MNIST, MNIST_CHECKS
 from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
@@ -22,7 +22,7 @@ HYPERPARAMETERS = {
 def build(p: PipelineBuilder) -> None:
     prepare = p.preprocess(
         "mnist", ("train", "test"),
-        ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test"],
+        ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,test", *MNIST_CHECKS],
         baseline=METRIC,
     )  # fmt: skip
     p.train_and_register(

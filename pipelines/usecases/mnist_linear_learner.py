@@ -6,7 +6,7 @@ validation:binary_f_beta exists) -> if it is >= MetricThreshold: register, else 
 
 from pipelines.algorithms import LINEAR_LEARNER
 from pipelines.builder import PipelineBuilder
-from pipelines.datasets import MNIST
+from pipelines.datasets import MNIST, MNIST_CHECKS
 from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
@@ -17,7 +17,7 @@ HYPERPARAMETERS = {"predictor_type": "binary_classifier", "feature_dim": 784, "m
 def build(p: PipelineBuilder) -> None:
     prepare = p.preprocess(
         "mnist", ("train", "validation"),
-        ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation"],
+        ["--target", "binary", "--digit", "0", "--format", "recordio", "--splits", "train,validation", *MNIST_CHECKS],
         baseline=METRIC,
     )  # fmt: skip
     p.train_and_register(

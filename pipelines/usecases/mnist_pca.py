@@ -12,7 +12,7 @@ Project the test images -> Evaluate -> if the ratio >= MetricThreshold: register
 
 from pipelines.algorithms import PCA
 from pipelines.builder import PipelineBuilder
-from pipelines.datasets import MNIST
+from pipelines.datasets import MNIST, MNIST_CHECKS
 from pipelines.steps.training import RECORDIO
 from pipelines.usecase import BaselineNote, UseCase
 
@@ -28,7 +28,7 @@ HYPERPARAMETERS = {
 def build(p: PipelineBuilder) -> None:
     prepare = p.preprocess(
         "mnist", ("train", "test"),
-        ["--target", "none", "--format", "recordio", "--test-format", "csv", "--splits", "train,test"],
+        ["--target", "none", "--format", "recordio", "--test-format", "csv", "--splits", "train,test", *MNIST_CHECKS],
     )  # fmt: skip
     train = p.train(PCA, HYPERPARAMETERS, prepare.channels(RECORDIO, "train"))
     project = p.batch_transform(

@@ -6,7 +6,7 @@ merror <= MetricThreshold: register the best model, else fail.
 
 from pipelines.algorithms import XGBOOST
 from pipelines.builder import PipelineBuilder
-from pipelines.datasets import MNIST
+from pipelines.datasets import MNIST, MNIST_CHECKS
 from pipelines.sdk import ContinuousParameter, IntegerParameter
 from pipelines.usecase import BaselineNote, UseCase
 
@@ -27,7 +27,7 @@ RANGES = {
 def build(p: PipelineBuilder) -> None:
     prepare = p.preprocess(
         "mnist", ("train", "validation"),
-        ["--target", "multiclass", "--format", "libsvm", "--splits", "train,validation"],
+        ["--target", "multiclass", "--format", "libsvm", "--splits", "train,validation", *MNIST_CHECKS],
         baseline=OBJECTIVE,
     )  # fmt: skip
     p.tune_and_register(

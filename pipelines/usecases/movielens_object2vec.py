@@ -1,15 +1,16 @@
 """Use case 19: Object2Vec regression of MovieLens 100k ratings from (user, movie) pairs.
 
-Preprocess (the ml-100k zip, downloaded from GroupLens and checksum-verified, or read from an S3 copy given as
-InputDataUri; ua.base/ua.test -> JSON Lines {"in0": [user], "in1": [movie], "label": rating}, shuffled) -> Train ->
-if validation:mean_squared_error <= MetricThreshold: register, else fail. The data's licence allows research use
-only and no redistribution: the pipeline keeps its copies in the project's own encrypted bucket.
+Download (ml-100k.zip from GroupLens, or an S3 copy given as InputDataUri, checked against its pinned SHA-256 and
+size; the only step with network access) -> Preprocess (ua.base/ua.test -> JSON Lines {"in0": [user], "in1":
+[movie], "label": rating}, shuffled) -> Train -> if validation:mean_squared_error <= MetricThreshold: register, else
+fail. The data's licence allows research use only and no redistribution: the pipeline keeps its copies in the
+project's own encrypted bucket.
 """
 
 from pipelines.algorithms import OBJECT2VEC
 from pipelines.builder import PipelineBuilder
 from pipelines.datasets import MOVIELENS_100K
-from pipelines.steps.processing import OUTPUT_ROOT
+from pipelines.steps.processing import OUTPUT_ROOT, input_path
 from pipelines.usecase import BaselineNote, UseCase
 
 METRIC = "validation:mean_squared_error"
@@ -46,22 +47,13 @@ HYPERPARAMETERS = {
 
 
 def build(p: PipelineBuilder) -> None:
+    download = p.download(MOVIELENS_100K)
     prepare = p.process(
         "Preprocess",
         "movielens",
-        inputs={},
+        inputs={"raw": download.output("raw")},
         outputs=("train", "validation"),
-        arguments=[
-            "--source",
-            p.input_data_uri,
-            "--sha256",
-            MOVIELENS_100K.sha256,
-            "--output-dir",
-            OUTPUT_ROOT,
-            "--seed",
-            "0",
-        ],  # fmt: skip
-        network_isolation=False,  # it downloads the zip from GroupLens (or S3)
+        arguments=["--input", input_path("raw"), "--output-dir", OUTPUT_ROOT, "--seed", "0"],
         baseline=METRIC,
     )
     p.train_and_register(

@@ -1,9 +1,9 @@
 """Use case 15: Semantic Segmentation (FCN, ResNet-50) on Pascal VOC 2012.
 
-Download (the fast.ai pascal-voc.tgz; the only step with network access) -> Preprocess (VOC2012's segmentation
-train/val lists -> JPEG images and their single-channel PNG class masks, sizes and class values checked, 255 kept as
-"ignore"; a label map) -> Train on one GPU instance, with num_classes and num_training_samples from stats.json ->
-if validation:mIOU >= MetricThreshold: register, else fail.
+Download (the fast.ai pascal-voc.tgz, checked against its pinned SHA-256; the only step with network access) ->
+Preprocess (VOC2012's segmentation train/val lists -> JPEG images and their single-channel PNG class masks, sizes
+and class values checked, 255 kept as "ignore"; a label map) -> Train on one GPU instance, with num_classes and
+num_training_samples from stats.json -> if validation:mIOU >= MetricThreshold: register, else fail.
 """
 
 from pipelines.algorithms import SEMANTIC_SEGMENTATION
@@ -37,7 +37,7 @@ def build(p: PipelineBuilder) -> None:
         "Images per split, from the start of VOC's train/val lists, for a cheap run (0 = all: 1,464 + 1,449).",
     )
     images = p.prepare_images(
-        "voc_segmentation", CHANNELS, ["--max-images", max_images], download=True, baseline=METRIC
+        "voc_segmentation", CHANNELS, ["--max-images", max_images], download=PASCAL_VOC, baseline=METRIC
     )
     p.train_on_images(
         images,

@@ -8,10 +8,10 @@ from tests.conftest import pipeline_names
 NAMES = pipeline_names()
 KMS = "${KmsKeyArn}"
 ROLE = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ExecutionRoleName}"
+DOWNLOAD_ROLE = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${DownloadRoleName}"
 JOB_TYPES = {"Processing", "Training", "Tuning", "Transform"}
-# Steps that must reach the internet: MovieLens is published only on the GroupLens web site.
-# Only the scripts that download from the web run with network access; every other job is isolated.
-NETWORKED_SCRIPTS = {"fetch", "lid176", "movielens"}
+# Only the Download steps (fetch.py) reach the internet; every other job, the parsing steps included, is isolated.
+NETWORKED_SCRIPTS = {"fetch"}
 # The algorithms that resume from /opt/ml/checkpoints after a spot interruption (developer guide).
 RESUMING = ("sagemaker-xgboost", "image-classification", "object-detection", "semantic-segmentation")
 
@@ -42,11 +42,12 @@ def test_every_job_step_is_cached_and_retried(compiled, name):
 def test_processing_jobs_are_encrypted_and_isolated(compiled, name):
     for step in steps_of(compiled, name, "Processing"):
         args = step["Arguments"]
-        assert args["RoleArn"] == ROLE
+        networked = args["AppSpecification"]["ContainerArguments"][0] in NETWORKED_SCRIPTS
+        # a networked step runs with the pipeline's download role, every other with the execution role
+        assert args["RoleArn"] == (DOWNLOAD_ROLE if networked else ROLE), step["Name"]
         assert args["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == KMS
         assert args["ProcessingOutputConfig"]["KmsKeyId"] == KMS
         assert args["NetworkConfig"]["EnableInterContainerTrafficEncryption"] is True
-        networked = args["AppSpecification"]["ContainerArguments"][0] in NETWORKED_SCRIPTS
         assert args["NetworkConfig"]["EnableNetworkIsolation"] is not networked, step["Name"]
 
 
@@ -109,6 +110,7 @@ def test_only_known_placeholders(compiled, name):
         "DataBucket",
         "KmsKeyArn",
         "ExecutionRoleName",
+        "DownloadRoleName",  # the role of the Download steps, the only ones with network access
         "ProcessingCodeBucket",
         "ProcessingCodeKey",
     }

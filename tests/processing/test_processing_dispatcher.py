@@ -139,7 +139,7 @@ def test_lid176_finds_the_language_test_module_in_the_zip(tmp_path):
     model = tmp_path / "lid.176.bin"
     model.write_bytes(struct.pack("<ii", 793712314, 12) + bytes(64))
     output = tmp_path / "out"
-    args = ("lid176", "--source", model, "--output-dir", output, "--size", model.stat().st_size)
+    args = ("lid176", "--input", model, "--output-dir", output, "--size", model.stat().st_size)
     result = run_processing(*args, program=str(code))
     assert result.returncode == 0, result.stderr
     assert len((output / "language_test" / "languages.txt").read_text(encoding="utf-8").splitlines()) == 60

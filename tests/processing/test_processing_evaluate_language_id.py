@@ -112,7 +112,7 @@ def test_baseline_ties_go_to_the_first_code_in_sorted_order(job):
 def test_lid176_test_set_answered_perfectly_and_all_wrong(tmp_path, capsys):
     model = tmp_path / "lid.176.bin"
     model.write_bytes(b"\xba\x16\x4f\x2f\x0c\x00\x00\x00" + bytes(32))  # magic 793712314, version 12
-    assert lid176.main(["--source", str(model), "--output-dir", str(tmp_path / "out"), "--size", "40"]) == 0
+    assert lid176.main(["--input", str(model), "--output-dir", str(tmp_path / "out"), "--size", "40"]) == 0
     languages = tmp_path / "out" / "language_test"
     codes = (languages / "languages.txt").read_text().split()
     requests = (languages / "sentences.jsonl").read_text(encoding="utf-8").splitlines()

@@ -1,10 +1,14 @@
 """processing/fetch.py: raw files from https:// and s3:// into raw/, verified, with their SHA256SUMS.
 
-https is served by a urllib opener installed for the test and s3 by a fake boto3 module: no network.
+https is served by a fake urllib handler added to the download opener and s3 by a fake boto3 module; the redirect
+tests run a plain-HTTP server on 127.0.0.1: no internet.
 """
 
 import hashlib
+import http.server
 import tempfile
+import threading
+import urllib.request
 
 import fetch
 import pytest
@@ -15,6 +19,8 @@ from processing_testlib import (
     install_fake_https,
     run_processing,
 )
+from shared import download
+from shared.errors import InputError
 
 CORPUS = "https://data.example.org/wmt17/corpus.tc.en.gz"
 DEV = "s3://copies/wmt17/dev.tgz"
@@ -31,6 +37,10 @@ def sources(monkeypatch, tmp_path):
     """One https and one s3 source; downloads go to a temporary folder that must be empty afterwards."""
     https = install_fake_https(monkeypatch)
     https.routes[CORPUS] = CORPUS_BYTES
+    # the download opener, with the fake server in it (download builds its own opener, for its redirect handler)
+    monkeypatch.setattr(
+        download, "https_opener", lambda: urllib.request.build_opener(download.HttpsOnlyRedirects, https)
+    )
     objects, _ = install_fake_boto3(monkeypatch)
     objects["copies", "wmt17/dev.tgz"] = DEV_BYTES
     folder = tmp_path / "tmp"
@@ -58,24 +68,35 @@ def test_downloads_each_source_under_its_name_with_checksums(output, sources, ca
     assert (raw / "SHA256SUMS").read_text() == (
         f"{sha256(CORPUS_BYTES)}  corpus.tc.en.gz\n{sha256(DEV_BYTES)}  dev.tgz\n"
     )
-    assert f"fetch: dev.tgz: 5 bytes, sha256 {sha256(DEV_BYTES)}" in capsys.readouterr().out
+    # an unpinned source is logged with the digest it had, for someone to check and pin
+    assert f"fetch: dev.tgz: 5 bytes, sha256 {sha256(DEV_BYTES)} (not pinned)" in capsys.readouterr().out
 
 
-def test_matching_size_and_checksum_pass(output, sources):
-    checks = ["--sha256", f"corpus.tc.en.gz={sha256(CORPUS_BYTES).upper()}", "--size", "dev.tgz=5"]
-    assert run_fetch(output, "--source", CORPUS, "--source", DEV, *checks) == 0
+def test_matching_size_and_checksum_pass(output, sources, capsys):
+    pinned = ["--source", CORPUS, "--sha256", sha256(CORPUS_BYTES).upper(), "--size", "13"]
+    assert run_fetch(output, *pinned, "--source", DEV, "--size", "5") == 0
+    assert (output / "raw" / "corpus.tc.en.gz").read_bytes() == CORPUS_BYTES
+    assert f"corpus.tc.en.gz: 13 bytes, sha256 {sha256(CORPUS_BYTES)} (pinned, matches)" in capsys.readouterr().out
+
+
+def test_each_check_applies_to_the_source_before_it(output, sources, capsys):
+    # DEV's digest given after CORPUS would be a mismatch: it must not be applied to CORPUS
+    code = run_fetch(output, "--source", CORPUS, "--source", DEV, "--sha256", sha256(CORPUS_BYTES))
+    assert_fails_in_process(code, capsys, output, f"{DEV}: checksum mismatch")
 
 
 @pytest.mark.parametrize(
     ("check", "message"),
     [
-        (["--sha256", "dev.tgz=" + "0" * 64], f"{DEV}: checksum mismatch: expected sha256 {'0' * 64}, got"),
-        (["--size", "corpus.tc.en.gz=99"], f"{CORPUS}: size mismatch: expected 99 bytes, got 13"),
+        (
+            ["--source", CORPUS, "--source", DEV, "--sha256", "0" * 64],
+            f"error: {DEV}: checksum mismatch: expected sha256 {'0' * 64}, got {sha256(DEV_BYTES)}",
+        ),
+        (["--source", CORPUS, "--size", "99", "--source", DEV], f"{CORPUS}: size mismatch: expected 99 bytes, got 13"),
     ],
 )
 def test_a_failed_check_writes_nothing(output, sources, capsys, check, message):
-    code = run_fetch(output, "--source", CORPUS, "--source", DEV, *check)
-    assert_fails_in_process(code, capsys, output, message)
+    assert_fails_in_process(run_fetch(output, *check), capsys, output, message)
 
 
 def test_a_failed_download_writes_nothing(output, sources, capsys):
@@ -93,10 +114,10 @@ def test_a_failed_download_writes_nothing(output, sources, capsys):
         (["--source", "/local/a.gz"], "must be an https:// or s3:// URI"),
         (["--source", "https://data.example.org/dir/"], "must end in a file name"),
         (["--source", CORPUS, "--source", "s3://b/corpus.tc.en.gz"], "same file name: corpus.tc.en.gz"),
-        (["--source", CORPUS, "--sha256", "dev.tgz=" + "0" * 64], "NAME one of corpus.tc.en.gz"),
-        (["--source", CORPUS, "--sha256", "corpus.tc.en.gz=xyz"], "not a SHA-256"),
-        (["--source", CORPUS, "--size", "corpus.tc.en.gz=0"], "must be a positive integer"),
-        (["--source", CORPUS, "--size", "13"], "expects NAME=VALUE"),
+        (["--sha256", "0" * 64, "--source", CORPUS], "--sha256 must follow the --source it checks"),
+        (["--source", CORPUS, "--sha256", "0" * 64, "--sha256", "0" * 64], f"--sha256 given twice for {CORPUS}"),
+        (["--source", CORPUS, "--sha256", "xyz"], "not a SHA-256"),
+        (["--source", CORPUS, "--size", "0"], "must be a positive integer"),
     ],
 )
 def test_bad_arguments_are_usage_errors(output, capsys, args, message):
@@ -111,3 +132,67 @@ def test_runs_through_the_dispatcher(tmp_path):
     result = run_processing("fetch", "--source", "ftp://x/y", "--output-dir", tmp_path / "out")
     assert result.returncode == 2
     assert "must be an https:// or s3:// URI" in result.stderr
+
+
+class RedirectingServer(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with a redirect to an http:// URL, as a misconfigured or hostile mirror could."""
+
+    def do_GET(self):
+        self.send_response(302)
+        self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/plain/data.gz")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def redirecting_server():
+    server = http.server.HTTPServer(("127.0.0.1", 0), RedirectingServer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/start/data.gz"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_redirect_to_http_is_refused(redirecting_server, tmp_path):
+    # the real opener against a local server: its redirect handler refuses before any request to the http URL
+    with pytest.raises(InputError) as refused:
+        download.download_https(redirecting_server, str(tmp_path / "data.gz"))
+    assert str(refused.value) == (
+        f"{redirecting_server}: refused a redirect to {redirecting_server.replace('/start/', '/plain/')}: not https"
+    )
+    assert not (tmp_path / "data.gz").exists()
+
+
+def redirect(newurl: str) -> urllib.request.Request | None:
+    request = urllib.request.Request("https://data.example.org/a.gz")
+    closed = []
+
+    class Body:
+        def close(self):
+            closed.append(True)
+
+    try:
+        return download.HttpsOnlyRedirects().redirect_request(request, Body(), 302, "Found", {}, newurl)
+    finally:
+        assert closed == ([] if newurl.startswith("https://") else [True])
+
+
+@pytest.mark.parametrize("newurl", ["http://data.example.org/a.gz", "HTTP://mirror.example.org/a.gz", "ftp://x/a"])
+def test_the_redirect_handler_refuses_any_non_https_url(newurl):
+    with pytest.raises(InputError) as refused:
+        redirect(newurl)
+    assert str(refused.value) == f"https://data.example.org/a.gz: refused a redirect to {newurl}: not https"
+
+
+def test_the_redirect_handler_follows_https():
+    assert redirect("https://mirror.example.org/a.gz").full_url == "https://mirror.example.org/a.gz"
+
+
+def test_the_download_opener_uses_the_https_only_handler():
+    handlers = download.https_opener().handlers
+    assert [type(h) for h in handlers if isinstance(h, urllib.request.HTTPRedirectHandler)] == [
+        download.HttpsOnlyRedirects
+    ]

@@ -1,8 +1,8 @@
 """processing/lid176.py: the pretrained fastText lid.176.bin -> model/model.tar.gz for BlazingText hosting.
 
-The model is a small stand-in with the fastText header. https sources are served by a urllib opener installed for
-the test (no network); s3 sources by a fake boto3 module put in sys.modules. Beside the model the script writes the
-fixed language test set (processing/language_test.py) as BlazingText batch-transform requests, one
+The model is a small stand-in with the fastText header, read from a local file or folder: the pipeline's Download
+step (fetch.py) fetched and checked it, and this step runs with network isolation. Beside the model the script
+writes the fixed language test set (processing/language_test.py) as BlazingText batch-transform requests, one
 {"source": "..."} per line (developer guide, https://docs.aws.amazon.com/sagemaker/latest/dg/blazingtext.html), and
 the expected ISO 639-1 codes.
 """
@@ -12,8 +12,8 @@ import hashlib
 import json
 import struct
 import tarfile
-import tempfile
 import unicodedata
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +24,6 @@ from processing_testlib import (
     assert_fails_in_process,
     assert_input_error,
     files_under,
-    install_fake_boto3,
     install_fake_https,
     run_processing,
 )
@@ -57,7 +56,7 @@ def write_model(path: Path, data: bytes = MODEL) -> Path:
 def run_lid176(source, output, *args, data: bytes = MODEL) -> int:
     if not any(str(arg) == "--sha256" for arg in args):
         args = ("--sha256", sha256(data), *args)
-    return lid176.main(["--source", str(source), "--output-dir", str(output), *map(str, args)])
+    return lid176.main(["--input", str(source), "--output-dir", str(output), *map(str, args)])
 
 
 def read_language_test(output: Path) -> tuple[list[str], list[str]]:
@@ -178,7 +177,7 @@ def test_archive_is_deterministic(tmp_path):
 
 def test_runs_through_the_dispatcher(tmp_path):
     source = write_model(tmp_path / "lid.176.bin")
-    result = run_processing("lid176", "--source", source, "--output-dir", tmp_path / "out", "--sha256", "0" * 64)
+    result = run_processing("lid176", "--input", source, "--output-dir", tmp_path / "out", "--sha256", "0" * 64)
     assert_input_error(result, "checksum mismatch")
 
 
@@ -217,93 +216,50 @@ def test_a_file_without_the_fasttext_magic_fails(tmp_path, output, capsys, data,
     assert_fails_in_process(code, capsys, output, f"error: {source}: {fragment}")
 
 
-def test_missing_file_and_unsupported_scheme(tmp_path, output, capsys):
+def test_missing_file_or_model_in_a_folder(tmp_path, output, capsys):
     missing = tmp_path / "nope.bin"
-    assert_fails_in_process(run_lid176(missing, output), capsys, output, f"error: {missing}: no such file")
-    code = run_lid176("http://example.com/lid.176.bin", output)
-    assert_fails_in_process(code, capsys, output, "unsupported URI scheme 'http'")
+    assert_fails_in_process(run_lid176(missing, output), capsys, output, f"error: {missing}: no such file or folder")
+    (tmp_path / "raw").mkdir()
+    code = run_lid176(tmp_path / "raw", output)
+    assert_fails_in_process(code, capsys, output, f"error: {tmp_path / 'raw'}: folder has no lid.176.bin")
+
+
+def test_reads_the_model_from_the_download_steps_folder(tmp_path, output):
+    # the Download step's raw output: lid.176.bin beside the SHA256SUMS fetch writes
+    write_model(tmp_path / "raw" / "lid.176.bin")
+    (tmp_path / "raw" / "SHA256SUMS").write_text(f"{sha256(MODEL)}  lid.176.bin\n")
+    assert run_lid176(tmp_path / "raw", output, "--size", len(MODEL)) == 0
+    assert_packaged(output)
+
+
+def test_reads_no_url_and_opens_no_connection(output, capsys, monkeypatch):
+    # the step runs with network isolation: a URL is a path that does not exist, never a download
+    https = install_fake_https(monkeypatch)
+    https.routes[URL] = MODEL
+    monkeypatch.setattr(urllib.request, "urlopen", None)  # any use of urllib's opener fails loudly
+    assert_fails_in_process(run_lid176(URL, output), capsys, output, f"error: {URL}: no such file or folder")
+    assert https.requested == []
 
 
 @pytest.mark.parametrize("args", [["--sha256", "xyz"], ["--size", "0"], ["--size", "-5"]])
 def test_bad_arguments_are_usage_errors(tmp_path, output, capsys, args):
     with pytest.raises(SystemExit) as exit_info:
-        lid176.main(["--source", str(tmp_path / "m.bin"), "--output-dir", str(output), "--sha256", "a" * 64, *args])
+        lid176.main(["--input", str(tmp_path / "m.bin"), "--output-dir", str(output), "--sha256", "a" * 64, *args])
     assert exit_info.value.code == 2
     assert files_under(output) == []
 
 
 def test_size_or_sha256_is_required(tmp_path, output, capsys):
     with pytest.raises(SystemExit):
-        lid176.main(["--source", str(write_model(tmp_path / "m.bin")), "--output-dir", str(output)])
+        lid176.main(["--input", str(write_model(tmp_path / "m.bin")), "--output-dir", str(output)])
     assert "give --size, --sha256 or both" in capsys.readouterr().err
     assert files_under(output) == []
 
 
 def test_size_alone_verifies_the_model(tmp_path, output, capsys):
     source = write_model(tmp_path / "lid.176.bin")
-    args = ["--source", str(source), "--output-dir", str(output)]
+    args = ["--input", str(source), "--output-dir", str(output)]
     assert lid176.main([*args, "--size", str(len(MODEL))]) == 0
     assert_packaged(output)
     assert lid176.main([*args, "--size", str(len(MODEL) + 1)]) == 2
     assert f"size mismatch: expected {len(MODEL) + 1} bytes, got {len(MODEL)}" in capsys.readouterr().err
-
-
-# --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
-
-
-@pytest.fixture
-def https(monkeypatch):
-    return install_fake_https(monkeypatch)
-
-
-@pytest.fixture
-def no_leftovers(tmp_path, monkeypatch):
-    """Downloads go to tmp_path/tmp, which must be empty again afterwards."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    assert list(folder.iterdir()) == []
-
-
-def test_https_download_is_verified_packaged_and_deleted(output, https, no_leftovers):
-    https.routes[URL] = MODEL
-    assert run_lid176(URL, output, "--size", len(MODEL)) == 0
-    assert https.requested == [URL]
-    assert_packaged(output)
-
-
-def test_https_tampered_download_fails(output, capsys, https, no_leftovers):
-    https.routes[URL] = MODEL + b"tampered"
-    code = run_lid176(URL, output)
-    assert_fails_in_process(code, capsys, output, f"error: {URL}: checksum mismatch: expected sha256 {sha256(MODEL)}",
-                            f"got {sha256(MODEL + b'tampered')}")  # fmt: skip
-
-
-def test_https_error_fails(output, capsys, https, no_leftovers):
-    assert_fails_in_process(run_lid176(URL, output), capsys, output, f"error: {URL}: download failed: HTTP 404")
-
-
-@pytest.fixture
-def fake_boto3(monkeypatch):
-    """A boto3 module whose S3 client serves bytes from a dict (bucket, key) -> bytes."""
-    return install_fake_boto3(monkeypatch)
-
-
-def test_s3_source(output, fake_boto3, no_leftovers):
-    objects, calls = fake_boto3
-    objects["bucket", "models/lid.176.bin"] = MODEL
-    assert run_lid176("s3://bucket/models/lid.176.bin", output) == 0
-    assert calls == [("bucket", "models/lid.176.bin")]
-    assert_packaged(output)
-
-
-def test_s3_failures(output, capsys, fake_boto3, no_leftovers):
-    objects, _ = fake_boto3
-    objects["bucket", "lid.176.bin"] = MODEL[:4] + b"\0\0\0\0" + MODEL[8:]
-    code = run_lid176("s3://bucket/missing.bin", output)
-    assert_fails_in_process(code, capsys, output, "error: s3://bucket/missing.bin: download failed", "404")
-    code = run_lid176("s3://bucket/lid.176.bin", output)
-    assert_fails_in_process(code, capsys, output, "error: s3://bucket/lid.176.bin: checksum mismatch")
-    code = run_lid176("s3://bucket/", output)
-    assert_fails_in_process(code, capsys, output, "error: s3://bucket/: expected s3://bucket/key")

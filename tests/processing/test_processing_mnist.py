@@ -5,6 +5,7 @@ as the job does, for the exit code and the single error line.
 """
 
 import gzip
+import hashlib
 import json
 import pickle
 import struct
@@ -136,8 +137,10 @@ def test_multiclass_libsvm_has_digit_labels_and_all_784_zero_based_features(sour
         np.testing.assert_array_equal(written_labels, labels)
         assert written_images.tobytes() == images.tobytes()  # exact float32 values, in the original order
     assert files_under(output) == [output / split / f"{split}.libsvm" for split in ("test", "train", "validation")]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
     assert capsys.readouterr().out == (
-        f"mnist: read {source}; wrote train 23 (libsvm), validation 7 (libsvm), test 5 (libsvm); target multiclass\n"
+        f"mnist: read {source} (sha256 {digest}, not pinned); wrote train 23 (libsvm), validation 7 (libsvm), "
+        "test 5 (libsvm); target multiclass\n"
     )
 
 
@@ -394,6 +397,36 @@ def test_bad_input_in_a_subprocess_gives_one_error_line_and_exit_2(tmp_path, out
     assert files_under(output) == []
 
 
+def test_a_matching_sha256_is_accepted(source, output, capsys):
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert run_mnist(source, output, "--target", "none", "--format", "csv", "--sha256", digest.upper()) == 0
+    assert f"(sha256 {digest}, pinned, matches)" in capsys.readouterr().out
+
+
+def test_a_sha256_mismatch_fails_before_the_pickle_is_read(tmp_path, output, capsys, monkeypatch):
+    source = write_mnist(tmp_path / "mnist.pkl.gz")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    monkeypatch.setattr(mnist, "load_pickle", None)  # never reached: the digest is checked first
+    code = run_mnist(source, output, "--target", "none", "--format", "csv", "--sha256", "0" * 64)
+    fails_with = f"error: {source}: checksum mismatch: expected sha256 {'0' * 64}, got {digest}"
+    assert_fails_in_process(code, capsys, output, fails_with)
+
+
+def test_the_decompressed_pickle_is_bounded(tmp_path, output, capsys):
+    source = write_mnist(tmp_path / "mnist.pkl.gz")
+    size = len(gzip.decompress(source.read_bytes()))
+    arguments = ("--target", "none", "--format", "csv")
+    assert run_mnist(source, tmp_path / "fits", *arguments, "--max-pickle-bytes", size) == 0
+    capsys.readouterr()
+    code = run_mnist(source, output, *arguments, "--max-pickle-bytes", size - 1)
+    assert_fails_in_process(code, capsys, output, f"error: {source}: decompressed pickle exceeds {size - 1:,} bytes")
+
+
+def test_the_default_bound_holds_the_real_pickle():
+    real = 70_000 * PIXELS * 4 + 70_000 * 8  # float32 images and int64 labels of mnist.pkl.gz's three splits
+    assert real < mnist.MAX_PICKLE_BYTES < 4 * real
+
+
 def test_input_folder_needs_exactly_one_pkl_gz(tmp_path, output, capsys):
     folder = tmp_path / "raw"
     folder.mkdir()
@@ -422,6 +455,8 @@ def test_input_folder_needs_exactly_one_pkl_gz(tmp_path, output, capsys):
         (("--target", "binary", "--format", "csv", "--splits", "train,train"), "a split is named twice"),
         (("--target", "binary", "--format", "json"), "invalid choice: 'json'"),
         (("--format", "csv"), "the following arguments are required: --target"),
+        (("--target", "none", "--format", "csv", "--sha256", "abc"), "not a SHA-256"),
+        (("--target", "none", "--format", "csv", "--max-pickle-bytes", "0"), "must be positive"),
     ],
 )
 def test_bad_arguments_exit_2_without_output(source, output, capsys, arguments, message):

@@ -1,11 +1,11 @@
 """processing/movielens.py: ml-100k.zip (ua.base, ua.test) -> shuffled JSON Lines for Object2Vec.
 
-The zips are built in tmp_path in the real layout. https sources are served by a urllib opener installed for the
-test (no network); s3 sources by a fake boto3 module put in sys.modules (the image venv has no boto3).
+The zips are built in tmp_path in the real layout. The script reads local files only: the pipeline's Download step
+(fetch.py) fetched and checked the zip.
 """
 
-import hashlib
 import json
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -16,12 +16,9 @@ from processing_testlib import (
     assert_fails_in_process,
     assert_input_error,
     files_under,
-    install_fake_boto3,
     install_fake_https,
     run_processing,
 )
-
-URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
 
 
 @pytest.fixture
@@ -57,7 +54,7 @@ def ml100k(path: Path, train=None, validation=None) -> Path:
 
 
 def run_movielens(source, output, *args) -> int:
-    return movielens.main(["--source", str(source), "--output-dir", str(output), *map(str, args)])
+    return movielens.main(["--input", str(source), "--output-dir", str(output), *map(str, args)])
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -68,10 +65,6 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def as_rows(records: list[dict]) -> list[tuple[int, int, int]]:
     return [(record["in0"][0], record["in1"][0], record["label"]) for record in records]
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_writes_every_rating_as_compact_json_lines(tmp_path, output, capsys):
@@ -106,88 +99,22 @@ def test_shuffle_is_seeded(tmp_path):
     assert as_rows(read_jsonl(tmp_path / "a" / "train" / "train.jsonl")) != read_order  # shuffled, not as read
 
 
-def test_folder_source_and_checksum_of_a_local_file(tmp_path, output):
-    source = ml100k(tmp_path / "data" / "ml-100k.zip")
-    assert run_movielens(tmp_path / "data", output, "--sha256", sha256(source).upper()) == 0
+def test_folder_input_holding_the_zip(tmp_path, output):
+    # the Download step's raw output: the zip, beside the SHA256SUMS fetch writes
+    ml100k(tmp_path / "raw" / "ml-100k.zip")
+    (tmp_path / "raw" / "SHA256SUMS").write_text("0" * 64 + "  ml-100k.zip\n")
+    assert run_movielens(tmp_path / "raw", output) == 0
     assert len(read_jsonl(output / "train" / "train.jsonl")) == 40
 
 
-def test_checksum_mismatch_names_expected_and_actual(tmp_path, output, capsys):
-    source = ml100k(tmp_path / "ml-100k.zip")
-    wrong = "0" * 64
-    code = run_movielens(source, output, "--sha256", wrong)
-    assert_fails_in_process(code, capsys, output, f"error: {source}: checksum mismatch", wrong, sha256(source))
-
-
-# --- https (a urllib opener serving local bytes) and s3 (a fake boto3) ------------------------------------------
-
-
-@pytest.fixture
-def https(monkeypatch):
-    return install_fake_https(monkeypatch)
-
-
-def test_https_download_is_verified_and_deleted(tmp_path, output, https):
-    source = ml100k(tmp_path / "served.zip")
-    https.routes[URL] = source.read_bytes()
-    work = tmp_path / "work"
-    work.mkdir()
-
-    assert run_movielens(URL, output, "--sha256", sha256(source), "--work-dir", work) == 0
-
-    assert https.requested == [URL]
-    assert len(read_jsonl(output / "validation" / "validation.jsonl")) == 12
-    assert list(work.iterdir()) == []  # the download is gone
-
-
-def test_https_checksum_mismatch_fails(tmp_path, output, capsys, https):
-    source = ml100k(tmp_path / "served.zip")
-    https.routes[URL] = source.read_bytes() + b"tampered"
-    code = run_movielens(URL, output, "--sha256", sha256(source))
-    actual = hashlib.sha256(https.routes[URL]).hexdigest()
-    assert_fails_in_process(code, capsys, output, f"error: {URL}: checksum mismatch: expected sha256 {sha256(source)}",
-                            f"got {actual}")  # fmt: skip
-
-
-def test_https_error_fails(output, capsys, https):
-    code = run_movielens(URL, output, "--sha256", "a" * 64)
-    assert_fails_in_process(code, capsys, output, f"error: {URL}: download failed: HTTP 404")
-
-
-def test_https_needs_sha256(output, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        run_movielens(URL, output)
-    assert exit_info.value.code == 2
-    assert "--sha256 is required for https sources" in capsys.readouterr().err
-
-
-@pytest.fixture
-def fake_boto3(monkeypatch):
-    """A boto3 module whose S3 client copies files from a dict (bucket, key) -> local path."""
-    return install_fake_boto3(monkeypatch, Path.read_bytes)
-
-
-def test_s3_source_with_and_without_checksum(tmp_path, output, fake_boto3):
-    objects, calls = fake_boto3
-    source = ml100k(tmp_path / "ml-100k.zip")
-    objects["bucket", "data/ml-100k.zip"] = source
-
-    assert run_movielens("s3://bucket/data/", output) == 0
-    assert run_movielens("s3://bucket/data/ml-100k.zip", tmp_path / "again", "--sha256", sha256(source)) == 0
-
-    assert calls == [("bucket", "data/ml-100k.zip")] * 2
-    assert (output / "train" / "train.jsonl").read_bytes() == (
-        tmp_path / "again" / "train" / "train.jsonl"
-    ).read_bytes()
-
-
-def test_s3_failure_and_checksum_mismatch(tmp_path, output, capsys, fake_boto3):
-    objects, _ = fake_boto3
-    objects["bucket", "ml-100k.zip"] = ml100k(tmp_path / "ml-100k.zip")
-    code = run_movielens("s3://bucket/missing.zip", output)
-    assert_fails_in_process(code, capsys, output, "error: s3://bucket/missing.zip: download of", "404")
-    code = run_movielens("s3://bucket/ml-100k.zip", output, "--sha256", "b" * 64)
-    assert_fails_in_process(code, capsys, output, "error: s3://bucket/ml-100k.zip: checksum mismatch")
+def test_reads_no_url_and_opens_no_connection(output, capsys, monkeypatch):
+    # the step runs with network isolation: a URL is a path that does not exist, never a download
+    https = install_fake_https(monkeypatch)
+    url = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
+    https.routes[url] = b"never served"
+    monkeypatch.setattr(urllib.request, "urlopen", None)  # any use of urllib's opener fails loudly
+    fails(capsys, url, output, f"error: {url}: no such file or folder")
+    assert https.requested == []
 
 
 # --- bad input --------------------------------------------------------------------------------------------------
@@ -268,17 +195,12 @@ def test_corrupt_zips_fail(tmp_path, output, capsys):
     fails(capsys, truncated, output, f"error: {truncated}: not a valid zip file")
 
 
-@pytest.mark.parametrize("uri", ["http://files.grouplens.org/ml-100k.zip", "file:///tmp/ml-100k.zip", "gs://b/k"])
-def test_unsupported_uri_schemes_fail(output, capsys, uri):
-    fails(capsys, uri, output, f"error: {uri}: unsupported URI scheme '{uri.split(':')[0]}'")
-
-
 def test_missing_local_source_fails(tmp_path, output, capsys):
     fails(capsys, tmp_path / "nothing", output, f"error: {tmp_path / 'nothing'}: no such file or folder")
     fails(capsys, tmp_path, output, f"error: {tmp_path}: folder has no ml-100k.zip")
 
 
-@pytest.mark.parametrize("arguments", [("--sha256", "abc"), ("--sha256", "g" * 64), ("--seed", "-1")])
+@pytest.mark.parametrize("arguments", [("--seed", "-1"), ("--sha256", "0" * 64), ("--source", "x")])
 def test_bad_arguments_exit_2_without_output(tmp_path, output, capsys, arguments):
     source = ml100k(tmp_path / "ml-100k.zip")
     with pytest.raises(SystemExit) as exit_info:
@@ -290,7 +212,7 @@ def test_bad_arguments_exit_2_without_output(tmp_path, output, capsys, arguments
 
 def test_bad_input_in_a_subprocess_gives_one_error_line_and_exit_2(tmp_path, output):
     source = make_zip(tmp_path / "ml-100k.zip", {"ml-100k/ua.base": "1\t2\t9\t4\n", "ml-100k/ua.test": "1\t2\t3\t4"})
-    result = run_processing("movielens", "--source", source, "--output-dir", output)
+    result = run_processing("movielens", "--input", source, "--output-dir", output)
     assert_input_error(result, f"{source}:ml-100k/ua.base: row 1: field 'rating': rating 9 is outside 1..5")
     assert files_under(output) == []
 
@@ -336,7 +258,7 @@ def test_baseline_is_the_mse_of_always_the_validation_mean(tmp_path, capsys, val
 def test_baseline_through_the_dispatcher(tmp_path, output):
     source = ml100k(tmp_path / "ml-100k.zip", validation=[(1, 1, 1, 0), (2, 2, 5, 0)])  # mean 3, errors 2 and 2
     arguments = ("--output-dir", output, "--baseline", "validation:mean_squared_error")
-    result = run_processing("movielens", "--source", source, *arguments)
+    result = run_processing("movielens", "--input", source, *arguments)
     assert result.returncode == 0, result.stderr
     assert json.loads((output / "baseline" / "baseline.json").read_text())["value"] == 4.0
 
