@@ -29,6 +29,7 @@ from shared import baselines
 from shared.cli import run
 from shared.errors import InputError
 from shared.inputs import field_parser
+from shared.limits import MIB, bounded, limit_argument
 from shared.numbers import parse_count
 from shared.outputs import staged_outputs
 
@@ -36,6 +37,9 @@ ARCHIVE = "ml-100k.zip"
 MEMBERS = {"train": "ml-100k/ua.base", "validation": "ml-100k/ua.test"}
 FIELDS = ("user_id", "item_id", "rating", "timestamp")
 RATINGS = range(1, 6)
+# ua.base and ua.test hold 90,570 and 9,430 ratings, about 2 MB together (GroupLens' ml-100k README); a member is
+# read whole, so its decompressed size is capped: a zip bomb's member ends with a clear error, not an exhausted job.
+MAX_MEMBER_BYTES = 64 * MIB
 MAX_ID = 2**31 - 1  # Object2Vec vocabularies are far smaller; this only keeps absurd ids from overflowing int64
 BASELINE_METRICS = ("validation:mean_squared_error",)  # --baseline: Object2Vec's regression metric on validation
 # The fast path of a row; a row it refuses goes through field_parser, for a precise error (or a rarer valid form).
@@ -49,7 +53,7 @@ def main(argv: Sequence[str]) -> int:
 def _main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     path = find_archive(args.input)
-    splits = read_archive(path)
+    splits = read_archive(path, args.max_bytes)
     rng = np.random.default_rng(args.seed)
     outputs = {split: os.path.join(args.output_dir, split) for split in MEMBERS}
     if args.baseline is not None:
@@ -79,6 +83,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help=f"{ARCHIVE}, or a folder holding it")
     parser.add_argument("--output-dir", required=True, help="gets train/ and validation/ subfolders")
     parser.add_argument("--seed", type=int, default=0)
+    limit_argument(parser, "--max-bytes", MAX_MEMBER_BYTES, "largest decompressed size of a member, in bytes")
     parser.add_argument(
         "--baseline", metavar="METRIC", help="also write baseline/baseline.json: validation:mean_squared_error"
     )
@@ -100,7 +105,7 @@ def find_archive(path: str) -> str:
     raise InputError("no such file or folder", file=path)
 
 
-def read_archive(path: str) -> dict[str, np.ndarray]:
+def read_archive(path: str, max_bytes: int) -> dict[str, np.ndarray]:
     """Split -> int64 array (rows, 4) of user_id, item_id, rating, timestamp, from the zip's members."""
     try:
         archive = zipfile.ZipFile(path)
@@ -108,16 +113,17 @@ def read_archive(path: str) -> dict[str, np.ndarray]:
         raise InputError(f"not a valid zip file: {exc}", file=path) from None
     with archive:
         names = set(archive.namelist())
-        return {split: parse_member(read_member(archive, names, path, member), f"{path}:{member}")
+        return {split: parse_member(read_member(archive, names, path, member, max_bytes), f"{path}:{member}")
                 for split, member in MEMBERS.items()}  # fmt: skip
 
 
-def read_member(archive: zipfile.ZipFile, names: set[str], path: str, member: str) -> str:
+def read_member(archive: zipfile.ZipFile, names: set[str], path: str, member: str, max_bytes: int) -> str:
     if member not in names:
         raise InputError(f"missing member {member!r}", file=path)
     where = f"{path}:{member}"
     try:
-        data = archive.read(member)
+        with archive.open(member) as stream:
+            data = bounded(stream, max_bytes, file=where).read()
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise InputError(f"corrupt member: {exc}", file=where) from None
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
-from typing import BinaryIO
+from typing import IO
 
 from shared.errors import InputError
 
@@ -20,7 +20,7 @@ class BoundedReader(io.RawIOBase):
     """A binary stream that raises InputError once more than `limit` bytes have been read from `stream`: wrap a
     decompressing stream (gzip.open, a tar member) in it, and the limit holds however far the data expands."""
 
-    def __init__(self, stream: BinaryIO, limit: int, *, file: str, what: str = "decompressed data") -> None:
+    def __init__(self, stream: IO[bytes], limit: int, *, file: str, what: str = "decompressed data") -> None:
         super().__init__()
         self._stream = stream
         self._limit = limit
@@ -42,7 +42,7 @@ class BoundedReader(io.RawIOBase):
         return len(data)
 
 
-def bounded(stream: BinaryIO, limit: int, *, file: str, what: str = "decompressed data") -> io.BufferedReader:
+def bounded(stream: IO[bytes], limit: int, *, file: str, what: str = "decompressed data") -> io.BufferedReader:
     """`stream` read through a BoundedReader, buffered (readline, iteration and read all work)."""
     return io.BufferedReader(BoundedReader(stream, limit, file=file, what=what), buffer_size=MIB)
 

@@ -287,3 +287,20 @@ def test_bad_input_leaves_no_baseline(tmp_path, output, capsys):
     code = run_movielens(source, output, "--baseline", "validation:mean_squared_error")
     assert_fails_in_process(code, capsys, output, "ml-100k/ua.test: row 1: field 'rating': rating 7 is outside 1..5")
     assert not (output / "baseline").exists()
+
+
+def test_a_zip_bomb_member_stops_at_max_bytes(tmp_path, output, capsys):
+    """4 MiB of zeros compress to a few KB: read whole, a real bomb would take the job's memory."""
+    source = make_zip(tmp_path / "ml-100k.zip", {"ml-100k/ua.base": b"\0" * (4 << 20), "ml-100k/ua.test": "x"})
+    assert source.stat().st_size < 20_000
+    code = run_movielens(source, output, "--max-bytes", 1_000_000)
+    assert_fails_in_process(
+        code, capsys, output, f"{source}:ml-100k/ua.base: decompressed data exceeds 1,000,000 bytes"
+    )
+
+
+def test_the_default_member_limit_holds_the_real_files(tmp_path, output):
+    """ua.base, the larger member, is about 1.8 MB; the default leaves ample room, a lowered limit does not."""
+    source = ml100k(tmp_path / "ml-100k.zip")
+    assert run_movielens(source, output) == 0
+    assert movielens.MAX_MEMBER_BYTES > 30 * 1_800_000
