@@ -17,6 +17,7 @@ from pipelines import naming
 PROCESSING_DIR = naming.REPO_ROOT / "processing"
 # Caches and bytecode differ between machines and runs; the asset (and its hash) must not.
 PROCESSING_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.*"]
+DATA_BUCKET_OUTPUT = "DataBucketName"
 
 
 class FoundationStack(Stack):
@@ -31,6 +32,7 @@ class FoundationStack(Stack):
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self.needs = needs
         self.key = self._data_key(prefix)
         log_bucket = self._access_log_bucket()
         self.data_bucket = self._data_bucket(log_bucket)
@@ -93,7 +95,7 @@ class FoundationStack(Stack):
         )
 
     def _outputs(self, pipeline_names: list[str]) -> None:
-        CfnOutput(self, "DataBucketName", value=self.data_bucket.bucket_name, description="Pipeline data and models.")
+        CfnOutput(self, DATA_BUCKET_OUTPUT, value=self.data_bucket.bucket_name, description="Pipeline data and models.")
         CfnOutput(self, "ExecutionRoleArn", value=self.execution.role.role_arn, description="SageMaker execution role.")
         CfnOutput(self, "DataKeyArn", value=self.key.key_arn, description="KMS key of the data, volumes and models.")
         CfnOutput(self, "PipelineNames", value=",".join(pipeline_names), description="The pipelines of this app.")

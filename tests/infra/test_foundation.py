@@ -90,11 +90,17 @@ def test_every_bucket_is_retained_and_denies_plain_http(foundation_template):
     assert len(ssl_denials) == 2
 
 
-def test_role_is_assumed_only_by_sagemaker(foundation_template):
+def test_role_is_assumed_only_by_sagemaker_of_this_account_and_region(foundation_template):
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html: SageMaker sends
+    # aws:SourceArn for Pipelines, processing, training, transform and inference; the inference form is
+    # arn:<partition>:sagemaker:<region>:<account>:*
     role = only(foundation_template, "AWS::IAM::Role")["Properties"]
-    assert role["AssumeRolePolicyDocument"]["Statement"] == [
-        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}}
-    ]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole" and statement["Effect"] == "Allow"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    source_arn = json.dumps(statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert source_arn.endswith('":sagemaker:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":*"]]}')
     assert "ManagedPolicyArns" not in role  # no AWS-managed (FullAccess) policies
 
 
@@ -129,13 +135,21 @@ def test_role_statements_are_exactly_what_the_registered_pipelines_need(statemen
             "ListProcessingCode",
             "ReadProcessingCode",
             *datasets,
+            "DeleteCheckpoints",
             "RunProcessingSteps",
             "RunTrainingSteps",
             "RunTuningSteps",
             "RunModelSteps",
             "RunTransformSteps",
+            "CreateProcessingJobs",
+            "CreateTrainingJobs",
+            "CreateTrainingJobsOnLocalStorage",  # the GPU object detection, segmentation and seq2seq training
+            "CreateTuningJobs",
+            "CreateModels",
+            "CreateTransformJobs",
             "RegisterModels",
             "PassOwnRoleToSageMaker",
+            "PassDownloadRolesToSageMaker",
             "WriteJobLogs",
             "PublishJobMetrics",
             "EcrLogin",
@@ -160,10 +174,11 @@ def test_only_unscopable_actions_have_resource_star(statements):
 
 def test_sagemaker_jobs_scoped_to_pipeline_job_names(statements):
     assert json.dumps(statements["RunProcessingSteps"]["Resource"]).endswith(':processing-job/pipelines-*"]]}')
-    assert "sagemaker:CreateProcessingJob" in statements["RunProcessingSteps"]["Action"]
+    assert statements["CreateProcessingJobs"]["Action"] == "sagemaker:CreateProcessingJob"
+    assert statements["CreateProcessingJobs"]["Resource"] == statements["RunProcessingSteps"]["Resource"]
     assert json.dumps(statements["RunTrainingSteps"]["Resource"]).endswith(':training-job/pipelines-*"]]}')
     assert json.dumps(statements["RunTransformSteps"]["Resource"]).endswith(':transform-job/pipelines-*"]]}')
-    assert "sagemaker:CreateHyperParameterTuningJob" in statements["RunTuningSteps"]["Action"]
+    assert statements["CreateTuningJobs"]["Action"] == "sagemaker:CreateHyperParameterTuningJob"
     resources = [json.dumps(r) for r in statements["RegisterModels"]["Resource"]]
     assert len(resources) == 2 * len(PIPELINES)  # each group, and the packages in it
     for pipeline in PIPELINES:
