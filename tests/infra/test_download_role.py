@@ -79,7 +79,7 @@ def test_role_is_allowed_exactly_what_the_networked_steps_need(assembly, compile
     assert statements["ReadProcessingCode"]["Action"] == "s3:GetObject"
     logs = json.dumps(statements["WriteJobLogs"]["Resource"])
     assert logs.count("/aws/sagemaker/ProcessingJobs") == 2 and "Training" not in logs
-    images = {r.image for r in job_requests(compiled[name]) if r.uses_download_role}
+    images = {r.image for r in job_requests(compiled[name]) if r.uses_download_role and r.image}
     repositories = {EcrRepository.of_image(image).name for image in images}
     pulled = json.dumps(statements["PullAlgorithmImages"]["Resource"])
     assert repositories and all(f":repository/{repo}" in pulled for repo in repositories)
