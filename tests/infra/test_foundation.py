@@ -235,3 +235,84 @@ def test_outputs_for_studio_users(foundation_template):
     for name in ("DataBucketName", "ExecutionRoleArn", "DataKeyArn", "PipelineNames"):
         assert name in outputs
     assert outputs["PipelineNames"]["Value"].split(",") == PIPELINES
+
+
+def test_bucket_policies_are_retained_with_their_buckets(foundation_template):
+    # a destroy keeps the buckets: it must not silently drop TLS-only and the log delivery grant
+    policies = resources(foundation_template, "AWS::S3::BucketPolicy").values()
+    assert len(policies) == 2
+    for policy in policies:
+        assert policy["DeletionPolicy"] == "Retain" and policy["UpdateReplacePolicy"] == "Retain"
+
+
+KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+
+
+def denies_put(statement, key_id) -> bool:
+    """The DenyOtherKmsKeys statement, evaluated for a PutObject that names `key_id` (None: no header)."""
+    condition = statement["Condition"]
+    present = key_id is not None
+    null_holds = present == (condition["Null"][KEY_HEADER] == "false")
+    return null_holds and present and key_id != condition["StringNotEquals"][KEY_HEADER]
+
+
+def test_data_bucket_refuses_writes_with_another_kms_key(foundation_template):
+    (policy,) = [
+        p
+        for p in resources(foundation_template, "AWS::S3::BucketPolicy").values()
+        if any(s.get("Sid") == "DenyOtherKmsKeys" for s in p["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    (statement,) = [
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "DenyOtherKmsKeys"
+    ]
+    key_id = next(iter(resources(foundation_template, "AWS::KMS::Key")))
+    project_key = {"Fn::GetAtt": [key_id, "Arn"]}
+    assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
+    assert statement["Action"] == "s3:PutObject"
+    assert statement["Condition"]["StringNotEquals"][KEY_HEADER] == project_key
+    assert not denies_put(statement, project_key)  # SageMaker's writes name the key (KmsKeyId ${KmsKeyArn})
+    assert not denies_put(statement, None)  # default encryption: the bucket's key
+    assert denies_put(statement, "arn:aws:kms:us-east-1:111122223333:key/other")
+
+
+def test_key_policy_names_its_administrators_and_users(foundation_template):
+    (key,) = resources(foundation_template, "AWS::KMS::Key").values()
+    statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+    assert sorted(statements) == [
+        "KeyAdministration",
+        "KeyGrantsForVolumes",
+        "KeyUse",
+        "SageMakerResourcesOfDeployments",
+    ]
+    root = {"AWS": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":root"]]}}
+    admin = statements["KeyAdministration"]
+    assert admin["Principal"] == root and "Condition" not in admin
+    # the root administers (the key is never orphaned) but does not use it: no kms:*, no Decrypt for everyone
+    assert "kms:*" not in admin["Action"] and not {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} & set(
+        admin["Action"]
+    )
+    assert {"kms:Put*", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"} <= set(admin["Action"])
+    use = statements["KeyUse"]
+    assert sorted(use["Action"]) == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+    users = [json.dumps(u) for u in use["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
+    role_id = next(iter(resources(foundation_template, "AWS::IAM::Role")))
+    assert users[0] == json.dumps({"Fn::GetAtt": [role_id, "Arn"]})  # the execution role (endpoints use it too)
+    downloads = [u for u in users[1:] if u.endswith('-download"]]}')]
+    assert len(downloads) == len(users) - 1 == 5
+    grants = statements["KeyGrantsForVolumes"]
+    assert grants["Action"] == "kms:CreateGrant"
+    assert grants["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+    assert grants["Condition"]["ArnEquals"] == use["Condition"]["ArnEquals"]
+    deployments = statements["SageMakerResourcesOfDeployments"]
+    assert deployments["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+    assert "kms:ViaService" in deployments["Condition"]["StringEquals"]
+
+
+def test_endpoint_data_capture_expires(foundation_template):
+    rules = {r["Id"]: r for r in data_bucket(foundation_template)["Properties"]["LifecycleConfiguration"]["Rules"]}
+    capture = {i: r for i, r in rules.items() if i.startswith("ExpireDataCapture-")}
+    registering = [p for p in PIPELINES if f"ExpireDataCapture-{p}" in capture]
+    assert registering and len(capture) == len(registering)
+    for name in registering:
+        rule = capture[f"ExpireDataCapture-{name}"]
+        assert rule["Prefix"] == f"{name}/data-capture/" and rule["ExpirationInDays"] == 30
