@@ -316,3 +316,16 @@ def test_endpoint_data_capture_expires(foundation_template):
     for name in registering:
         rule = capture[f"ExpireDataCapture-{name}"]
         assert rule["Prefix"] == f"{name}/data-capture/" and rule["ExpirationInDays"] == 30
+
+
+def test_delete_only_where_training_checkpoints_are_synced(statements, compiled):
+    # Jobs upload outputs and never delete them; SageMaker deletes a checkpoint in S3 when the algorithm deletes
+    # it locally (https://docs.aws.amazon.com/sagemaker/latest/dg/model-checkpoints.html).
+    deleting = {sid for sid, s in statements.items() if "s3:DeleteObject" in as_list(s["Action"])}
+    assert deleting == {"DeleteCheckpoints"}
+    assert "s3:DeleteObject" not in statements["ReadWriteData"]["Action"]
+    resources = [json.dumps(r) for r in statements["DeleteCheckpoints"]["Resource"]]
+    checkpointed = sorted(name for name, p in compiled.items() if "CheckpointConfig" in p.definition)
+    assert len(checkpointed) == len(resources) == 4
+    for name in checkpointed:
+        assert any(r.endswith(f'"/{name}/*/Train/checkpoints/*"]]}}') for r in resources), name
