@@ -100,3 +100,32 @@ def test_execution_role_passes_exactly_the_download_roles(foundation_template):
     assert len(roles) == len(DOWNLOADING)
     for name in DOWNLOADING:
         assert any(role.endswith(f':role/{name}-download"]]}}') for role in roles)
+
+
+def test_in_a_vpc_the_role_manages_the_jobs_network_interfaces_as_the_execution_role_does():
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_s3_assets as s3_assets
+    from aws_cdk.assertions import Template
+
+    from infra.download_role import DownloadRole
+    from infra.foundation import PROCESSING_DIR
+    from infra.statements import network_statements
+
+    stack = Stack(App(), "Vpc")
+    subnets, groups = ("subnet-0123456789abcdef0",), ("sg-0123456789abcdef0",)
+    DownloadRole(
+        stack,
+        "Download",
+        pipeline_name=f"{PREFIX}-wmt-seq2seq",
+        data_bucket_name="bucket",
+        key=kms.Key(stack, "Key"),
+        code=s3_assets.Asset(stack, "Code", path=str(PROCESSING_DIR)),
+        repositories=(),
+        subnets=subnets,
+        security_groups=groups,
+    )
+    statements = download_statements(Template.from_stack(stack).to_json())
+    expected = [stack.resolve(s.to_statement_json()) for s in network_statements(subnets, groups)]
+    assert [statements["DescribeVpcResources"], statements["ManageJobNetworkInterfaces"]] == expected
+    assert "EcrLogin" not in statements  # no images, no ECR
