@@ -35,8 +35,11 @@ def test_exactly_the_pipelines_whose_definitions_use_the_placeholder_get_one(ass
     using = sorted(name for name, pipeline in compiled.items() if "DownloadRoleName" in pipeline.placeholders())
     assert using == DOWNLOADING
     for name in pipeline_names():
-        roles = of_type(assembly.get_stack_by_name(name).template, "AWS::IAM::Role")
-        assert len(roles) == (1 if name in DOWNLOADING else 0), name
+        template = assembly.get_stack_by_name(name).template
+        expected = 1 if name in DOWNLOADING else 0
+        assert len(of_type(template, "AWS::IAM::Role")) == expected, name
+        assert len(of_type(template, "AWS::IAM::ManagedPolicy")) == expected, name
+        assert len(template["Resources"]) == 2 + 2 * expected, name  # + model package group and pipeline
 
 
 @pytest.mark.parametrize("name", DOWNLOADING)
