@@ -35,6 +35,12 @@ class _FieldError(SettingsError):
         self.reason = reason
 
 
+def capture_prefix(pipeline_name: str) -> str:
+    """Where an endpoint's captured data goes in the data bucket, next to the pipeline's executions; SageMaker appends
+    <endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/. The foundation expires it (a lifecycle rule per pipeline)."""
+    return f"{pipeline_name}/data-capture/"
+
+
 @dataclass(frozen=True)
 class EndpointSettings:
     model_package_arn: str
@@ -42,7 +48,9 @@ class EndpointSettings:
     instance_count: int = 1
     max_instances: int | None = None  # None: instance_count, i.e. no autoscaling
     invocations_per_instance: float = 100  # autoscaling target: invocations per instance and minute
-    data_capture_percent: int = 100  # 0 turns data capture off
+    # 0 turns data capture off. A sample is enough to watch for drift, and every captured request (and response) is
+    # stored and encrypted: 10% rather than all of them.
+    data_capture_percent: int = 10
     # of the invoke example only (None: the first type the pipeline registers the model for that has an example)
     content_type: str | None = None
 

@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from infra.endpoint_settings import CONTENT_TYPES, EndpointSettings
+from infra.endpoint_settings import CONTENT_TYPES, EndpointSettings, capture_prefix
 from infra.foundation import FoundationStack
 from infra.settings import SettingsError
 
@@ -112,10 +112,9 @@ class EndpointStack(Stack):
         )
 
     def _data_capture(self, name: str, settings: EndpointSettings, foundation: FoundationStack) -> dict:
-        # Next to the pipeline's executions (<pipeline>/<execution id>/...); SageMaker appends
-        # <endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/ to the destination.
+        # Next to the pipeline's executions (<pipeline>/<execution id>/...), where the foundation expires it.
         return {
-            "destinationS3Uri": f"s3://{foundation.data_bucket.bucket_name}/{name}/data-capture",
+            "destinationS3Uri": f"s3://{foundation.data_bucket.bucket_name}/{capture_prefix(name).rstrip('/')}",
             "kmsKeyId": foundation.key.key_arn,
             "initialSamplingPercentage": settings.data_capture_percent,
             "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],

@@ -11,26 +11,35 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from infra.role_needs import RoleNeeds
+from infra.job_statements import create_statements
+from infra.role_needs import RoleNeeds, download_role_name
+from infra.statements import (
+    image_statements,
+    log_statement,
+    network_statements,
+    read_statements,
+    role_arn,
+    sagemaker_arn,
+)
 
-# step type -> (SageMaker resource its steps create, actions on it, CloudWatch log group of its jobs).
+# step type -> (SageMaker resource its steps create, actions on it besides creating it, which `job_statements`
+# allows under conditions, CloudWatch log group of its jobs).
 # SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step name>-<suffix>; tuning jobs (32
 # characters at most) and models get names without that prefix.
 JOB_KINDS = {
     "Processing": (
         "processing-job/pipelines-*",
-        ("CreateProcessingJob", "DescribeProcessingJob", "StopProcessingJob"),
+        ("DescribeProcessingJob", "StopProcessingJob"),
         "ProcessingJobs",
     ),
     "Training": (
         "training-job/pipelines-*",
-        ("CreateTrainingJob", "DescribeTrainingJob", "StopTrainingJob"),
+        ("DescribeTrainingJob", "StopTrainingJob"),
         "TrainingJobs",
     ),
     "Tuning": (
         "hyper-parameter-tuning-job/*",
         (
-            "CreateHyperParameterTuningJob",
             "DescribeHyperParameterTuningJob",
             "StopHyperParameterTuningJob",
             "ListTrainingJobsForHyperParameterTuningJob",
@@ -39,10 +48,10 @@ JOB_KINDS = {
     ),
     "Transform": (
         "transform-job/pipelines-*",
-        ("CreateTransformJob", "DescribeTransformJob", "StopTransformJob"),
+        ("DescribeTransformJob", "StopTransformJob"),
         "TransformJobs",
     ),
-    "Model": ("model/*", ("CreateModel", "DescribeModel"), None),
+    "Model": ("model/*", ("DescribeModel",), None),
 }
 
 
@@ -61,14 +70,14 @@ class ExecutionRole(Construct):
         self.role = iam.Role(
             self,
             "Role",
-            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            assumed_by=sagemaker_principal(),
             description="Runs the SageMaker pipelines of this app and the jobs they start.",
         )
         self._needs = needs
         self.data_policy = self._policy("DataAccess", self._data_statements(data_bucket, key, code))
-        self.jobs_policy = self._policy("Jobs", self._job_statements())
-        self.images_policy = self._policy("Images", self._image_statements())
-        self.network_policy = self._policy("VpcNetwork", self._network_statements())
+        self.jobs_policy = self._policy("Jobs", self._job_statements(key.key_arn))
+        self.images_policy = self._policy("Images", image_statements(needs.repositories))
+        self.network_policy = self._policy("VpcNetwork", network_statements(needs.subnets, needs.security_groups))
 
     def _policy(self, name: str, statements: list[iam.PolicyStatement]) -> iam.ManagedPolicy | None:
         if not statements:
@@ -80,9 +89,11 @@ class ExecutionRole(Construct):
             iam.PolicyStatement(
                 sid="ListDataBucket", actions=["s3:ListBucket", "s3:GetBucketLocation"], resources=[bucket.bucket_arn]
             ),
+            # No s3:DeleteObject: jobs upload their outputs with PutObject (or multipart uploads, which
+            # AbortMultipartUpload cleans up) and never delete, except training checkpoints (below).
             iam.PolicyStatement(
                 sid="ReadWriteData",
-                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
                 resources=[bucket.arn_for_objects("*")],
             ),
             iam.PolicyStatement(
@@ -97,13 +108,23 @@ class ExecutionRole(Construct):
                 resources=[key.key_arn],
                 conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
             ),
-            *_read_statements("ProcessingCode", code.s3_bucket_name, code.s3_object_key),
+            *read_statements("ProcessingCode", code.s3_bucket_name, code.s3_object_key),
         ]
+        if self._needs.checkpoint_prefixes:
+            # "If a checkpoint is deleted in the SageMaker AI container, it will also be deleted in the S3 folder"
+            # (https://docs.aws.amazon.com/sagemaker/latest/dg/model-checkpoints.html): only there.
+            statements.append(
+                iam.PolicyStatement(
+                    sid="DeleteCheckpoints",
+                    actions=["s3:DeleteObject"],
+                    resources=[bucket.arn_for_objects(f"{prefix}/*") for prefix in self._needs.checkpoint_prefixes],
+                )
+            )
         for index, read in enumerate(self._needs.public_reads):
-            statements += _read_statements(f"PublicDataset{index}", read.bucket, read.key)
+            statements += read_statements(f"PublicDataset{index}", read.bucket, read.key)
         return statements
 
-    def _job_statements(self) -> list[iam.PolicyStatement]:
+    def _job_statements(self, key_arn: str) -> list[iam.PolicyStatement]:
         step_types = [t for t in sorted(self._needs.step_types) if t in JOB_KINDS]
         # Endpoints of registered models (opt-in stacks) are named after their pipeline, and log as this role.
         endpoints = [f"Endpoints/{group}" for group in self._needs.model_package_groups]
@@ -112,10 +133,12 @@ class ExecutionRole(Construct):
             iam.PolicyStatement(
                 sid=f"Run{step_type}Steps",
                 actions=[f"sagemaker:{action}" for action in JOB_KINDS[step_type][1]] + ["sagemaker:AddTags"],
-                resources=[_sagemaker_arn(JOB_KINDS[step_type][0])],
+                resources=[sagemaker_arn(JOB_KINDS[step_type][0])],
             )
             for step_type in step_types
         ]
+        for step_type in step_types:
+            statements += create_statements(step_type, JOB_KINDS[step_type][0], self._needs, key_arn)
         if self._needs.model_package_groups:
             statements.append(self._register_statement())
         statements.append(
@@ -126,8 +149,18 @@ class ExecutionRole(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
             )
         )
+        if self._needs.download_roles:
+            # The pipelines pass each networked step's job its pipeline's download role (infra/download_role.py).
+            statements.append(
+                iam.PolicyStatement(
+                    sid="PassDownloadRolesToSageMaker",
+                    actions=["iam:PassRole"],
+                    resources=[role_arn(download_role_name(name)) for name in self._needs.download_roles],
+                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+                )
+            )
         if log_groups:
-            statements.append(self._log_statement(log_groups))
+            statements.append(log_statement(log_groups))
         statements.append(
             iam.PolicyStatement(
                 sid="PublishJobMetrics",
@@ -138,15 +171,6 @@ class ExecutionRole(Construct):
         )
         return statements
 
-    def _log_statement(self, log_groups: list[str]) -> iam.PolicyStatement:
-        return iam.PolicyStatement(
-            sid="WriteJobLogs",
-            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            # A job's log group and, through ":*", its log streams.
-            resources=[_log_group_arn(group) for group in log_groups]
-            + [_log_group_arn(group) + ":*" for group in log_groups],
-        )
-
     def _register_statement(self) -> iam.PolicyStatement:
         return iam.PolicyStatement(
             sid="RegisterModels",
@@ -156,84 +180,20 @@ class ExecutionRole(Construct):
                 "sagemaker:DescribeModelPackageGroup",
                 "sagemaker:AddTags",
             ],
-            resources=[_sagemaker_arn(f"model-package-group/{group}") for group in self._needs.model_package_groups]
-            + [_sagemaker_arn(f"model-package/{group}/*") for group in self._needs.model_package_groups],
+            resources=[sagemaker_arn(f"model-package-group/{group}") for group in self._needs.model_package_groups]
+            + [sagemaker_arn(f"model-package/{group}/*") for group in self._needs.model_package_groups],
         )
 
-    def _image_statements(self) -> list[iam.PolicyStatement]:
-        repositories = [
-            f"arn:{Aws.PARTITION}:ecr:{repo.region}:{repo.account}:repository/{repo.name}"
-            for repo in self._needs.repositories
-        ]
-        if not repositories:
-            return []
-        return [
-            iam.PolicyStatement(sid="EcrLogin", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
-            iam.PolicyStatement(
-                sid="PullAlgorithmImages",
-                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                resources=repositories,
-            ),
-        ]
 
-    def _network_statements(self) -> list[iam.PolicyStatement]:
-        """Jobs in a VPC: SageMaker creates their network interfaces in the given subnets with the given security
-        groups, using this role (developer guide, "Give SageMaker access to resources in your Amazon VPC")."""
-        if not self._needs.subnets:
-            return []
-        return [
-            iam.PolicyStatement(
-                sid="DescribeVpcResources",
-                actions=[
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeDhcpOptions",
-                ],
-                resources=["*"],
-            ),  # fmt: skip
-            iam.PolicyStatement(
-                sid="ManageJobNetworkInterfaces",
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                resources=[
-                    _ec2_arn("network-interface/*"),
-                    *(_ec2_arn(f"subnet/{subnet}") for subnet in self._needs.subnets),
-                    *(_ec2_arn(f"security-group/{group}") for group in self._needs.security_groups),
-                ],
-            ),  # fmt: skip
-        ]
-
-
-def _ec2_arn(resource: str) -> str:
-    return f"arn:{Aws.PARTITION}:ec2:{Aws.REGION}:{Aws.ACCOUNT_ID}:{resource}"
-
-
-def _read_statements(sid: str, bucket: str, key: str) -> list[iam.PolicyStatement]:
-    """Read one object (or key prefix) of a bucket. Processing inputs are S3 prefixes, so the job lists the key too."""
-    return [
-        iam.PolicyStatement(
-            sid=f"List{sid}",
-            actions=["s3:ListBucket"],
-            resources=[f"arn:{Aws.PARTITION}:s3:::{bucket}"],
-            conditions={"StringLike": {"s3:prefix": [key, f"{key}/*"]}},
-        ),
-        iam.PolicyStatement(
-            sid=f"Read{sid}",
-            actions=["s3:GetObject"],
-            resources=[f"arn:{Aws.PARTITION}:s3:::{bucket}/{key}"],
-        ),
-    ]
-
-
-def _sagemaker_arn(resource: str) -> str:
-    return f"arn:{Aws.PARTITION}:sagemaker:{Aws.REGION}:{Aws.ACCOUNT_ID}:{resource}"
-
-
-def _log_group_arn(log_group: str) -> str:
-    return f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:/aws/sagemaker/{log_group}"
+def sagemaker_principal() -> iam.IPrincipal:
+    """SageMaker, for this account's pipelines, jobs, models and endpoints in this region only: the developer guide's
+    confused-deputy page (https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html)
+    confirms that SageMaker sends aws:SourceArn when Pipelines (pipeline/<name>/*), processing, training and batch
+    transform jobs and inference assume a role; for inference it must be the account-wide
+    arn:<partition>:sagemaker:<region>:<account>:* form, which covers the others, so that is the one used."""
+    return iam.ServicePrincipal("sagemaker.amazonaws.com").with_conditions(
+        {
+            "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+            "ArnLike": {"aws:SourceArn": sagemaker_arn("*")},
+        }
+    )

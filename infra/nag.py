@@ -7,6 +7,7 @@ written out by hand, where they would silently stop matching when a logical id o
 
 from __future__ import annotations
 
+import json
 import re
 
 from aws_cdk import Acknowledgment, Stack, Validations
@@ -22,6 +23,16 @@ WILDCARD_REASONS = {
     "RunTransformSteps": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
     "RunTuningSteps": "Pipelines names tuning jobs (32 characters at most) with no fixed prefix.",
     "RunModelSteps": "Pipelines names the models that model steps create with no fixed prefix.",
+    "CreateProcessingJobs": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "CreateTrainingJobs": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "CreateTrainingJobsOnLocalStorage": "SageMaker Pipelines names the jobs it starts "
+    "pipelines-<execution id>-<step>-<suffix>.",
+    "CreateTransformJobs": "SageMaker Pipelines names the jobs it starts pipelines-<execution id>-<step>-<suffix>.",
+    "CreateTuningJobs": "Pipelines names tuning jobs (32 characters at most) with no fixed prefix.",
+    "CreateModels": "Pipelines names the models that model steps create with no fixed prefix.",
+    "DeleteCheckpoints": "Training checkpoints are under <pipeline>/<execution id>/<step>/checkpoints/: one prefix per "
+    "execution.",
+    "WritePipelineData": "A download step writes only under its own pipeline's prefix, in one folder per execution.",
     "RegisterModels": "A model package is a numbered version (<group>/<n>) of one of this app's model package groups.",
     "WriteJobLogs": "Jobs and endpoints create one log stream per job (or variant) and instance in their log group.",
     "PublishJobMetrics": "PutMetricData has no resource-level permissions; a condition limits it to SageMaker.",
@@ -34,14 +45,15 @@ WILDCARD_REASONS = {
 def acknowledge_policy_wildcards(scope: Construct) -> list[str]:
     """Acknowledge every IAM5 wildcard finding of the managed policies under `scope`; returns them as
     '<policy path>: <finding id>'."""
-    acknowledged = []
+    acknowledged: list[str] = []
     for policy in (c for c in scope.node.find_all() if isinstance(c, iam.ManagedPolicy)):
         for statement in policy.document.to_json()["Statement"]:
             sid = statement.get("Sid", "")
             for resource in _as_list(statement.get("Resource")):
                 rendered = render(Stack.of(policy).resolve(resource))
-                if "*" in rendered:
-                    finding = f"AwsSolutions-IAM5[Resource::{rendered}]"
+                finding = f"AwsSolutions-IAM5[Resource::{rendered}]"
+                # A job kind's Create and Describe statements name the same resources: one finding, once.
+                if "*" in rendered and f"{policy.node.path}: {finding}" not in acknowledged:
                     Validations.of(policy).acknowledge(Acknowledgment(id=finding, reason=_reason(sid)))
                     acknowledged.append(f"{policy.node.path}: {finding}")
     return acknowledged
@@ -68,6 +80,8 @@ def render(value) -> str:
         if function == "Fn::Join":
             separator, parts = argument
             return separator.join(render(part) for part in parts)
+    if isinstance(value, dict) and list(value) == ["Fn::GetStackOutput"]:
+        return json.dumps(value, separators=(",", ":"))  # cdk-nag prints other intrinsics as JSON
     raise ValueError(f"cannot render {value!r} as cdk-nag does")
 
 

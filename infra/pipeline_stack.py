@@ -10,7 +10,11 @@ from aws_cdk import CfnOutput, Fn, Stack
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from infra.foundation import FoundationStack
+from infra.download_role import DownloadRole
+from infra.foundation import DATA_BUCKET_OUTPUT, FoundationStack
+from infra.job_requests import job_requests
+from infra.nag import acknowledge_policy_wildcards
+from infra.role_needs import EcrRepository
 from pipelines import placeholders
 from pipelines.compiler import CompiledPipeline
 
@@ -20,6 +24,8 @@ class PipelineStack(Stack):
         self, scope: Construct, construct_id: str, *, pipeline: CompiledPipeline, foundation: FoundationStack, **kwargs
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self.download = self._download_role(pipeline, foundation)
+        self.acknowledged = acknowledge_policy_wildcards(self.download) if self.download else []
         group = sagemaker.CfnModelPackageGroup(
             self,
             "ModelPackageGroup",
@@ -33,14 +39,32 @@ class PipelineStack(Stack):
             pipeline_display_name=pipeline.name,
             pipeline_description=pipeline.description,
             role_arn=foundation.execution.role.role_arn,
-            pipeline_definition={"PipelineDefinitionBody": definition_body(pipeline, foundation)},
+            pipeline_definition={"PipelineDefinitionBody": definition_body(pipeline, foundation, self.download)},
         )
         self.pipeline.node.add_dependency(group)
         CfnOutput(self, "PipelineName", value=pipeline.name, description="Start it from Studio or the CLI.")
         CfnOutput(self, "ModelPackageGroupName", value=pipeline.name, description="Where approved models appear.")
 
+    def _download_role(self, pipeline: CompiledPipeline, foundation: FoundationStack) -> DownloadRole | None:
+        """The role of the steps with network access, if the definition has any (it then uses the placeholder)."""
+        if placeholders.DOWNLOAD_ROLE_NAME not in pipeline.placeholders():
+            return None
+        images = {r.image for r in job_requests(pipeline) if r.uses_download_role and r.image}
+        return DownloadRole(
+            self,
+            "Download",
+            pipeline_name=pipeline.name,
+            # The foundation's output, read by name: cdk-nag then names the resource exactly as acknowledged.
+            data_bucket_name=Fn.get_stack_output(foundation.stack_name, DATA_BUCKET_OUTPUT),
+            key=foundation.key,
+            code=foundation.code,
+            repositories=sorted({EcrRepository.of_image(image) for image in images}, key=repr),
+            subnets=foundation.needs.subnets,
+            security_groups=foundation.needs.security_groups,
+        )
 
-def definition_body(pipeline: CompiledPipeline, foundation: FoundationStack) -> str:
+
+def definition_body(pipeline: CompiledPipeline, foundation: FoundationStack, download: DownloadRole | None) -> str:
     values = {
         placeholders.DATA_BUCKET: foundation.data_bucket.bucket_name,
         placeholders.KMS_KEY_ARN: foundation.key.key_arn,
@@ -48,5 +72,7 @@ def definition_body(pipeline: CompiledPipeline, foundation: FoundationStack) -> 
         placeholders.CODE_BUCKET: foundation.code.s3_bucket_name,
         placeholders.CODE_KEY: foundation.code.s3_object_key,
     }
+    if download is not None:
+        values[placeholders.DOWNLOAD_ROLE_NAME] = download.role.role_name
     used = pipeline.placeholders()
     return Fn.sub(pipeline.definition, {name: value for name, value in values.items() if name in used})

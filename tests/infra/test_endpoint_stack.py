@@ -70,7 +70,7 @@ def test_defaults():
         instance_count=1,
         max_instances=1,
         invocations_per_instance=100,
-        data_capture_percent=100,
+        data_capture_percent=10,  # a sample: every captured request is stored and encrypted
         content_type=None,  # the pipeline's first registered content type with an example
     )
     assert not settings.autoscales and settings.captures_data

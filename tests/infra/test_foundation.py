@@ -90,11 +90,17 @@ def test_every_bucket_is_retained_and_denies_plain_http(foundation_template):
     assert len(ssl_denials) == 2
 
 
-def test_role_is_assumed_only_by_sagemaker(foundation_template):
+def test_role_is_assumed_only_by_sagemaker_of_this_account_and_region(foundation_template):
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html: SageMaker sends
+    # aws:SourceArn for Pipelines, processing, training, transform and inference; the inference form is
+    # arn:<partition>:sagemaker:<region>:<account>:*
     role = only(foundation_template, "AWS::IAM::Role")["Properties"]
-    assert role["AssumeRolePolicyDocument"]["Statement"] == [
-        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}}
-    ]
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sagemaker.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole" and statement["Effect"] == "Allow"
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    source_arn = json.dumps(statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert source_arn.endswith('":sagemaker:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":*"]]}')
     assert "ManagedPolicyArns" not in role  # no AWS-managed (FullAccess) policies
 
 
@@ -129,13 +135,21 @@ def test_role_statements_are_exactly_what_the_registered_pipelines_need(statemen
             "ListProcessingCode",
             "ReadProcessingCode",
             *datasets,
+            "DeleteCheckpoints",
             "RunProcessingSteps",
             "RunTrainingSteps",
             "RunTuningSteps",
             "RunModelSteps",
             "RunTransformSteps",
+            "CreateProcessingJobs",
+            "CreateTrainingJobs",
+            "CreateTrainingJobsOnLocalStorage",  # the GPU object detection, segmentation and seq2seq training
+            "CreateTuningJobs",
+            "CreateModels",
+            "CreateTransformJobs",
             "RegisterModels",
             "PassOwnRoleToSageMaker",
+            "PassDownloadRolesToSageMaker",
             "WriteJobLogs",
             "PublishJobMetrics",
             "EcrLogin",
@@ -160,10 +174,11 @@ def test_only_unscopable_actions_have_resource_star(statements):
 
 def test_sagemaker_jobs_scoped_to_pipeline_job_names(statements):
     assert json.dumps(statements["RunProcessingSteps"]["Resource"]).endswith(':processing-job/pipelines-*"]]}')
-    assert "sagemaker:CreateProcessingJob" in statements["RunProcessingSteps"]["Action"]
+    assert statements["CreateProcessingJobs"]["Action"] == "sagemaker:CreateProcessingJob"
+    assert statements["CreateProcessingJobs"]["Resource"] == statements["RunProcessingSteps"]["Resource"]
     assert json.dumps(statements["RunTrainingSteps"]["Resource"]).endswith(':training-job/pipelines-*"]]}')
     assert json.dumps(statements["RunTransformSteps"]["Resource"]).endswith(':transform-job/pipelines-*"]]}')
-    assert "sagemaker:CreateHyperParameterTuningJob" in statements["RunTuningSteps"]["Action"]
+    assert statements["CreateTuningJobs"]["Action"] == "sagemaker:CreateHyperParameterTuningJob"
     resources = [json.dumps(r) for r in statements["RegisterModels"]["Resource"]]
     assert len(resources) == 2 * len(PIPELINES)  # each group, and the packages in it
     for pipeline in PIPELINES:
@@ -220,3 +235,97 @@ def test_outputs_for_studio_users(foundation_template):
     for name in ("DataBucketName", "ExecutionRoleArn", "DataKeyArn", "PipelineNames"):
         assert name in outputs
     assert outputs["PipelineNames"]["Value"].split(",") == PIPELINES
+
+
+def test_bucket_policies_are_retained_with_their_buckets(foundation_template):
+    # a destroy keeps the buckets: it must not silently drop TLS-only and the log delivery grant
+    policies = resources(foundation_template, "AWS::S3::BucketPolicy").values()
+    assert len(policies) == 2
+    for policy in policies:
+        assert policy["DeletionPolicy"] == "Retain" and policy["UpdateReplacePolicy"] == "Retain"
+
+
+KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+
+
+def denies_put(statement, key_id) -> bool:
+    """The DenyOtherKmsKeys statement, evaluated for a PutObject that names `key_id` (None: no header)."""
+    condition = statement["Condition"]
+    present = key_id is not None
+    null_holds = present == (condition["Null"][KEY_HEADER] == "false")
+    return null_holds and present and key_id != condition["StringNotEquals"][KEY_HEADER]
+
+
+def test_data_bucket_refuses_writes_with_another_kms_key(foundation_template):
+    (policy,) = [
+        p
+        for p in resources(foundation_template, "AWS::S3::BucketPolicy").values()
+        if any(s.get("Sid") == "DenyOtherKmsKeys" for s in p["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    (statement,) = [
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "DenyOtherKmsKeys"
+    ]
+    key_id = next(iter(resources(foundation_template, "AWS::KMS::Key")))
+    project_key = {"Fn::GetAtt": [key_id, "Arn"]}
+    assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
+    assert statement["Action"] == "s3:PutObject"
+    assert statement["Condition"]["StringNotEquals"][KEY_HEADER] == project_key
+    assert not denies_put(statement, project_key)  # SageMaker's writes name the key (KmsKeyId ${KmsKeyArn})
+    assert not denies_put(statement, None)  # default encryption: the bucket's key
+    assert denies_put(statement, "arn:aws:kms:us-east-1:111122223333:key/other")
+
+
+def test_key_policy_names_its_administrators_and_users(foundation_template):
+    (key,) = resources(foundation_template, "AWS::KMS::Key").values()
+    statements = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+    assert sorted(statements) == [
+        "KeyAdministration",
+        "KeyGrantsForVolumes",
+        "KeyUse",
+        "SageMakerResourcesOfDeployments",
+    ]
+    root = {"AWS": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":root"]]}}
+    admin = statements["KeyAdministration"]
+    assert admin["Principal"] == root and "Condition" not in admin
+    # the root administers (the key is never orphaned) but does not use it: no kms:*, no Decrypt for everyone
+    assert "kms:*" not in admin["Action"] and not {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} & set(
+        admin["Action"]
+    )
+    assert {"kms:Put*", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"} <= set(admin["Action"])
+    use = statements["KeyUse"]
+    assert sorted(use["Action"]) == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+    users = [json.dumps(u) for u in use["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
+    role_id = next(iter(resources(foundation_template, "AWS::IAM::Role")))
+    assert users[0] == json.dumps({"Fn::GetAtt": [role_id, "Arn"]})  # the execution role (endpoints use it too)
+    downloads = [u for u in users[1:] if u.endswith('-download"]]}')]
+    assert len(downloads) == len(users) - 1 == 5
+    grants = statements["KeyGrantsForVolumes"]
+    assert grants["Action"] == "kms:CreateGrant"
+    assert grants["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+    assert grants["Condition"]["ArnEquals"] == use["Condition"]["ArnEquals"]
+    deployments = statements["SageMakerResourcesOfDeployments"]
+    assert deployments["Condition"]["Bool"] == {"kms:GrantIsForAWSResource": "true"}
+    assert "kms:ViaService" in deployments["Condition"]["StringEquals"]
+
+
+def test_endpoint_data_capture_expires(foundation_template):
+    rules = {r["Id"]: r for r in data_bucket(foundation_template)["Properties"]["LifecycleConfiguration"]["Rules"]}
+    capture = {i: r for i, r in rules.items() if i.startswith("ExpireDataCapture-")}
+    registering = [p for p in PIPELINES if f"ExpireDataCapture-{p}" in capture]
+    assert registering and len(capture) == len(registering)
+    for name in registering:
+        rule = capture[f"ExpireDataCapture-{name}"]
+        assert rule["Prefix"] == f"{name}/data-capture/" and rule["ExpirationInDays"] == 30
+
+
+def test_delete_only_where_training_checkpoints_are_synced(statements, compiled):
+    # Jobs upload outputs and never delete them; SageMaker deletes a checkpoint in S3 when the algorithm deletes
+    # it locally (https://docs.aws.amazon.com/sagemaker/latest/dg/model-checkpoints.html).
+    deleting = {sid for sid, s in statements.items() if "s3:DeleteObject" in as_list(s["Action"])}
+    assert deleting == {"DeleteCheckpoints"}
+    assert "s3:DeleteObject" not in statements["ReadWriteData"]["Action"]
+    resources = [json.dumps(r) for r in statements["DeleteCheckpoints"]["Resource"]]
+    checkpointed = sorted(name for name, p in compiled.items() if "CheckpointConfig" in p.definition)
+    assert len(checkpointed) == len(resources) == 4
+    for name in checkpointed:
+        assert any(r.endswith(f'"/{name}/*/Train/checkpoints/*"]]}}') for r in resources), name

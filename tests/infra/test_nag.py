@@ -22,9 +22,29 @@ def ack(policy: str, service: str, resource: str) -> str:
 
 
 PIPELINES = pipeline_names()
+# Training with checkpoints (spot): SageMaker deletes in S3 what the algorithm deletes locally.
+CHECKPOINTED = (
+    "abalone-xgboost",
+    "caltech256-image-classification",
+    "cub200-object-detection",
+    "voc-semantic-segmentation",
+)
+# The pipelines with steps that reach the internet, each with its download role.
+DOWNLOADING = (
+    "cub200-object-detection",
+    "lid176-blazingtext",
+    "movielens-object2vec",
+    "voc-semantic-segmentation",
+    "wmt-seq2seq",
+)
 EXPECTED = sorted(
     [
         f"{FOUNDATION}/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/*]",
+        *(
+            f"{FOUNDATION}/DataAccess: AwsSolutions-IAM5[Resource::<DataBucketE3889A50.Arn>/{PREFIX}-{name}/*/Train"
+            "/checkpoints/*]"
+            for name in CHECKPOINTED
+        ),
         ack("Jobs", "sagemaker", "processing-job/pipelines-*"),
         ack("Jobs", "sagemaker", "training-job/pipelines-*"),
         ack("Jobs", "sagemaker", "transform-job/pipelines-*"),
@@ -45,6 +65,27 @@ def test_app_passes_nag_with_exactly_the_expected_acknowledgments(built_app, ass
     # the assembly fixture synthesized the app with AwsSolutionsChecks: any unacknowledged finding fails it
     _, foundation = built_app
     assert sorted(foundation.acknowledged) == EXPECTED
+
+
+def download_acks(pipeline: str) -> list[str]:
+    policy = f"{pipeline}/Download/Download"
+    bucket = '{"Fn::GetStackOutput":{"StackName":"' + PREFIX + '-foundation","OutputName":"DataBucketName"}}'
+    logs = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/ProcessingJobs:*"
+    return sorted(
+        [
+            f"{policy}: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket}/{pipeline}/*]",
+            f"{policy}: AwsSolutions-IAM5[Resource::{logs}]",
+            f"{policy}: AwsSolutions-IAM5[Resource::*]",
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", DOWNLOADING)
+def test_download_roles_pass_nag_with_exactly_their_acknowledgments(built_app, assembly, name):
+    application, _ = built_app
+    pipeline = f"{PREFIX}-{name}"
+    stack = application.node.find_child(pipeline)
+    assert sorted(stack.acknowledged) == download_acks(pipeline)
 
 
 def test_nag_fails_without_the_acknowledgments():
