@@ -12,12 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines import naming
 from pipelines.options import BuildOptions
 
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
-# The prefix names the pipelines, model package groups and stacks; IAM policies are scoped to it, so it must be
-# short (names stay under SageMaker's 63-character limits) and plain.
-_PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,19}$")
+_PREFIX = naming.PREFIX_PATTERN  # names pipelines, groups, stacks; IAM is scoped to it
 _SUBNET = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _SECURITY_GROUP = re.compile(r"^sg-[0-9a-f]{8,17}$")
 _FAMILY = re.compile(r"^[a-z][a-z0-9-]*$")  # e.g. m5, m6i, g5, inf2

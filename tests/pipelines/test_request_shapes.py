@@ -26,6 +26,7 @@ STAND_INS = {
     "${DataBucket}": f"{PREFIX}-foundation-databucket-0123456789ab",
     "${KmsKeyArn}": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "${ExecutionRoleName}": f"{PREFIX}-foundation-ExecutionRole-ABCDEF",
+    "${DownloadRoleName}": f"{PREFIX}-wmt-seq2seq-download",
     "${AWS::Partition}": "aws",
     "${AWS::AccountId}": "111122223333",
     "${ProcessingCodeBucket}": "cdk-hnb659fds-assets-111122223333-us-east-1",
