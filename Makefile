@@ -37,8 +37,11 @@ $(IMAGE_VENV)/.installed: requirements-images.lock
 
 # After editing a requirements*.txt: resolves it again for the venv's Python and rewrites its lock with the sha256 of
 # every file (needs the package index; not part of CI). tests/test_supply_chain.py fails while a lock is stale.
+# The dev lock is for CI's Python (3.11): another minor version may resolve other packages or wheels.
 lock:
 	@test -n "$(IMAGE_PYTHON)" || { echo "python3.12 not found: set IMAGE_PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || \
+		{ echo "the dev lock is for Python 3.11: set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	$(PYTHON) ci/lock.py $(PYTHON) requirements-dev.txt requirements-dev.lock
 	$(PYTHON) ci/lock.py $(IMAGE_PYTHON) requirements-images.txt requirements-images.lock
 
