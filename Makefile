@@ -14,24 +14,36 @@ CDK := node_modules/.bin/cdk
 OFFLINE := AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true \
 	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 
-.PHONY: install synth test test-unit test-images golden docs lint check deploy diff e2e clean
+.PHONY: install synth test test-unit test-images golden docs lint check deploy diff e2e clean lock
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# pip installs the hashed lock, not requirements*.txt: every package, transitive ones included, at its locked version
+# and only from a file whose sha256 the lock lists (`make lock` writes the locks from the requirements files).
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(VENV)/bin/pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(IMAGE_VENV)/.installed: requirements-images.txt
+$(IMAGE_VENV)/.installed: requirements-images.lock
 	@test -n "$(IMAGE_PYTHON)" || { echo "python3.12 not found: set IMAGE_PYTHON=/path/to/python3.12" >&2; exit 1; }
 	$(IMAGE_PYTHON) -m venv $(IMAGE_VENV)
-	$(IMAGE_VENV)/bin/pip install --disable-pip-version-check -q -r requirements-images.txt
+	$(IMAGE_VENV)/bin/pip install --disable-pip-version-check -q --require-hashes -r requirements-images.lock
 	touch $@
+
+# After editing a requirements*.txt: resolves it again for the venv's Python and rewrites its lock with the sha256 of
+# every file (needs the package index; not part of CI). tests/test_supply_chain.py fails while a lock is stale.
+# The dev lock is for CI's Python (3.11): another minor version may resolve other packages or wheels.
+lock:
+	@test -n "$(IMAGE_PYTHON)" || { echo "python3.12 not found: set IMAGE_PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || \
+		{ echo "the dev lock is for Python 3.11: set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) ci/lock.py $(PYTHON) requirements-dev.txt requirements-dev.lock
+	$(PYTHON) ci/lock.py $(IMAGE_PYTHON) requirements-images.txt requirements-images.lock
 
 synth: install
 	rm -rf cdk.out
