@@ -64,16 +64,27 @@ def _billed_jobs(client: Any, step: dict[str, Any]) -> list[cost.BilledJob]:
 
 def _processing(client: Any, step: str, name: str) -> list[cost.BilledJob]:
     job = client.describe_processing_job(ProcessingJobName=name)
-    resources = job["ProcessingResources"]["ClusterConfig"]
+    instance_type, count = _instances(job["ProcessingResources"]["ClusterConfig"], step, name)
     seconds = _wall_seconds(job.get("ProcessingStartTime"), job.get("ProcessingEndTime"), step, name)
-    return [cost.BilledJob(step, "Processing", name, resources["InstanceType"], resources["InstanceCount"], seconds)]
+    return [cost.BilledJob(step, "Processing", name, instance_type, count, seconds)]
 
 
 def _transform(client: Any, step: str, name: str) -> list[cost.BilledJob]:
     job = client.describe_transform_job(TransformJobName=name)
-    resources = job["TransformResources"]
+    instance_type, count = _instances(job["TransformResources"], step, name)
     seconds = _wall_seconds(job.get("TransformStartTime"), job.get("TransformEndTime"), step, name)
-    return [cost.BilledJob(step, "Transform", name, resources["InstanceType"], resources["InstanceCount"], seconds)]
+    return [cost.BilledJob(step, "Transform", name, instance_type, count, seconds)]
+
+
+def _instances(resources: dict[str, Any], step: str, name: str) -> tuple[str, int]:
+    """The instances the job was billed for: with a list of InstancePreferences, the Selected* ones SageMaker chose."""
+    instance_type = resources.get("SelectedInstanceType") or resources.get("InstanceType")
+    if instance_type is None:
+        raise Failure(
+            f"step {step}: job {name} reports no instance type it was billed for (instance groups, or no instance "
+            "selected from its preferences), which the cost command does not price"
+        )
+    return instance_type, int(resources.get("SelectedInstanceCount") or resources.get("InstanceCount", 1))
 
 
 def _wall_seconds(start: datetime | None, end: datetime | None, step: str, name: str) -> float:
@@ -87,17 +98,15 @@ def _wall_seconds(start: datetime | None, end: datetime | None, step: str, name:
 
 def _training(client: Any, step: str, name: str, kind: str = "Training") -> list[cost.BilledJob]:
     job = client.describe_training_job(TrainingJobName=name)
-    resources = job["ResourceConfig"]
-    if "InstanceType" not in resources:
-        raise Failure(f"step {step}: training job {name} runs instance groups, which the cost command does not price")
+    instance_type, count = _instances(job["ResourceConfig"], step, name)
     spot = bool(job.get("EnableManagedSpotTraining"))
     return [
         cost.BilledJob(
             step,
             kind,
             name,
-            resources["InstanceType"],
-            resources["InstanceCount"],
+            instance_type,
+            count,
             billable_seconds=float(job.get("BillableTimeInSeconds", 0)),  # absent: the job never started
             trained_seconds=float(job.get("TrainingTimeInSeconds", 0)) if spot else None,
         )

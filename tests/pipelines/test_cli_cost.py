@@ -230,6 +230,46 @@ def test_an_execution_that_started_no_job_costs_nothing(capsys, stubbed):
     assert out.splitlines()[-1].startswith("total $0.00 (upper bound unknown: sm-algo-abalone-xgboost is not")
 
 
+def test_a_job_with_instance_preferences_is_priced_as_the_instances_sagemaker_selected(capsys, stubbed):
+    client, stubber = stubbed
+    stub_execution(stubber, "Succeeded", [[job_step("Train", "TrainingJob", "train-1")]])
+    response = training_response("train-1", billable=3600)
+    # SageMaker bills the Selected* instances it launched, not the first of the preferences.
+    response["ResourceConfig"] = {
+        "VolumeSizeInGB": 30,
+        "InstancePreferences": [{"InstanceType": "ml.m5.xlarge"}, {"InstanceType": "ml.c5.xlarge"}],
+        "SelectedInstanceType": "ml.c5.xlarge",
+        "SelectedInstanceCount": 2,
+    }
+    stubber.add_response("describe_training_job", response, {"TrainingJobName": "train-1"})
+    code, out, err = run_cli(capsys, ["cost", EXECUTION_ARN], runtime_for(client))
+    assert code == 0, err
+    # 3600 s x 2 x $0.204 / 3600
+    assert table_rows(out)[1] == [
+        "Train",
+        "Training",
+        "2 x ml.c5.xlarge",
+        "3600 s",
+        "$0.204",
+        "$0.4080",
+        "-",
+        "train-1",
+    ]
+
+
+def test_a_job_without_an_instance_type_is_not_priced(capsys, stubbed):
+    client, stubber = stubbed
+    stub_execution(stubber, "Succeeded", [[job_step("Train", "TrainingJob", "train-1")]])
+    response = training_response("train-1", billable=60)
+    response["ResourceConfig"] = {"VolumeSizeInGB": 30, "InstanceGroups": []}
+    stubber.add_response("describe_training_job", response, {"TrainingJobName": "train-1"})
+    code, _, err = run_cli(capsys, ["cost", EXECUTION_ARN], runtime_for(client))
+    assert code == 1
+    assert single_error_line(err).startswith(
+        "error: step Train: job train-1 reports no instance type it was billed for"
+    )
+
+
 def test_job_costs_multiply_billable_seconds_instances_and_price():
     [spot] = job_costs([BilledJob("Train", "Training", "t", "ml.m5.xlarge", 4, 100, trained_seconds=500)])
     assert spot.usd == pytest.approx(100 * 4 * 0.23 / 3600)
