@@ -169,3 +169,54 @@ def _sum(amounts: Iterable[float | None]) -> float | None:
     """The sum, or None when any amount is unknown: a partial sum would read as the whole."""
     known = list(amounts)
     return None if None in known else sum(amount for amount in known if amount is not None)
+
+
+# ---------------------------------------------------------------- a run that happened
+
+
+@dataclass(frozen=True)
+class BilledJob:
+    """One job a run started, as SageMaker billed it: its instances and the seconds each was billed."""
+
+    step: str
+    job: str  # the step type: Processing, Training, Tuning, Transform
+    name: str  # the job's name (a tuning step: one of its training jobs)
+    instance_type: str
+    instance_count: int
+    billable_seconds: float  # per instance
+    trained_seconds: float | None = None  # managed spot training only: the seconds it ran, of which some were billed
+
+    @property
+    def spot_saving(self) -> float | None:
+        """Managed spot's saving as SageMaker defines it: 1 - BillableTimeInSeconds / TrainingTimeInSeconds."""
+        if not self.trained_seconds:
+            return None
+        return 1 - self.billable_seconds / self.trained_seconds
+
+
+@dataclass(frozen=True)
+class JobCost:
+    job: BilledJob
+    usd_per_hour: float
+
+    @property
+    def usd(self) -> float:
+        # Spot needs no rate of its own: SageMaker bills spot as fewer billable seconds at the on-demand rate.
+        return self.job.billable_seconds * self.job.instance_count * self.usd_per_hour / _SECONDS_PER_HOUR
+
+
+def job_costs(jobs: Iterable[BilledJob]) -> list[JobCost]:
+    """Each job at its on-demand price; raises MissingPriceError naming the step and the instance type when
+    pipelines/prices.py has no figure for it (a partial total would read as the whole)."""
+    return [JobCost(job, _usd_per_hour(job)) for job in jobs]
+
+
+def _usd_per_hour(job: BilledJob) -> float:
+    where = f"step {job.step} (job {job.name})"
+    figure = price(job.instance_type, where).usd_per_hour
+    if figure is None:
+        raise prices.MissingPriceError(
+            f"{where}: the on-demand price of {job.instance_type} is recorded as not found in pipelines/prices.py; "
+            f"add its figure with its source ({prices.OFFICIAL_PAGE})"
+        )
+    return figure

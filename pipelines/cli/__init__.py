@@ -1,8 +1,8 @@
 """Operations command line of the pipelines: `python -m pipelines COMMAND` (see `python -m pipelines --help`).
 
-Offline: list, show, definition, docs. On AWS: start, watch, approve, models, deploy. Every failure is one `error: ...`
-line on stderr: exit 2 when the request itself is wrong (unknown pipeline or parameter), 1 when AWS, the CDK or the
-execution failed; --debug adds the traceback.
+Offline: list, show, definition, docs. On AWS: start, watch, cost, approve, models, deploy. Every failure is one
+`error: ...` line on stderr: exit 2 when the request itself is wrong (unknown pipeline or parameter), 1 when AWS, the
+CDK or the execution failed; --debug adds the traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import traceback
 from typing import NoReturn
 
 from pipelines import naming
-from pipelines.cli import aws, catalog, deploy, docs, executions, models
+from pipelines.cli import aws, catalog, cost, deploy, docs, executions, models
 from pipelines.cli.errors import USAGE_EXIT, CliError, Failure
 from pipelines.cli.runtime import Runtime
 
@@ -54,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     catalog.add_commands(commands, offline)
     docs.add_commands(commands, offline)
     executions.add_commands(commands, online)
+    cost.add_commands(commands, online)
     models.add_commands(commands, online)
     deploy.add_commands(commands, online)
     return root
