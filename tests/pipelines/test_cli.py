@@ -216,6 +216,7 @@ HELP_MENTIONS = {
     "approve": ["MODEL_PACKAGE_ARN", "--reject", "--note TEXT"],
     "models": ["NAME"],
     "deploy": ["NAME", "--model-package ARN", "--instance-type T", "--instance-count N", "--dry-run"],
+    "cost": ["EXECUTION_ARN"],
 }
 
 
