@@ -272,3 +272,13 @@ def test_cfn_lint_accepts_the_endpoint_templates(assembly):
     files = [str(directory / f"{endpoint_stack(name)}.template.json") for name in (ABALONE, DEEPAR, SYNTHETIC)]
     result = subprocess.run([str(cfn_lint), *files], capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_documents_every_endpoint_setting():
+    from infra.endpoint_settings import FIELDS
+    from tests.conftest import ROOT
+
+    endpoints = (ROOT / "README.md").read_text().split("## Endpoints", 1)[1].split("\n## ", 1)[0]
+    assert [field for field in FIELDS if f"| `{field}` |" not in endpoints] == []
+    for term in ("MaximumExecutionTimeoutInSeconds", "-invocation-5xx-errors", "-model-latency", "final bake"):
+        assert term in endpoints
