@@ -9,6 +9,8 @@ Sources:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
@@ -23,7 +25,9 @@ EVALUATION_MINUTES = 2
 _TRAFFIC_TYPE = {"canary": "CANARY", "linear": "LINEAR", "all_at_once": "ALL_AT_ONCE"}
 
 
-def rollback_alarms(scope: Construct, endpoint_name: str, variant: str, settings: EndpointSettings) -> list:
+def rollback_alarms(
+    scope: Construct, endpoint_name: str, variant: str, settings: EndpointSettings
+) -> list[cloudwatch.Alarm]:
     """The 5xx error and model latency alarms on the endpoint's variant. Named after the endpoint: the endpoint
     keeps its name across updates, so the alarms watch every fleet that serves under it."""
     dimensions = {"EndpointName": endpoint_name, "VariantName": variant}
@@ -72,7 +76,7 @@ def _alarm(
     )
 
 
-def deployment_config(settings: EndpointSettings, alarms: list) -> dict:
+def deployment_config(settings: EndpointSettings, alarms: Sequence[cloudwatch.Alarm]) -> dict:
     """CfnEndpoint's DeploymentConfig: a blue/green update that bakes `bake_minutes` after each traffic step (the
     wait interval) and again after the last (the termination wait), rolling back when an alarm fires."""
     bake_seconds = settings.bake_minutes * 60
