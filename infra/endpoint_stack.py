@@ -1,5 +1,7 @@
 """The opt-in real-time endpoint of one pipeline: a model from an approved model package, an endpoint config that
-encrypts the instance volume and the captured data with the project key, the endpoint, and optional autoscaling.
+encrypts the instance volume and the captured data with the project key, the endpoint with its deployment guardrails
+(infra/endpoint_guardrails.py: guarded blue/green updates and the alarms that roll them back), and optional
+autoscaling.
 
 The foundation's role, key and bucket enter through its outputs (weak references, `Fn::GetStackOutput`), as in the
 pipeline stacks: they are values the pipeline stacks already read, so adding or removing an endpoint never changes
