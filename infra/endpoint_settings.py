@@ -21,6 +21,22 @@ from pipelines import instances
 CONTEXT_KEY = "endpoints"
 # The request content types the stack's invoke example knows; the registered model decides which it accepts.
 CONTENT_TYPES = ("text/csv", "application/json", "application/jsonlines", "image/jpeg", "application/x-image")
+# Deployment guardrails: how an update shifts traffic from the old fleet to the new one.
+# https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-blue-green.html
+TRAFFIC_SHIFTING = ("canary", "linear", "all_at_once")
+# TrafficRoutingConfig: a canary is at most 50% of the variant's instances, a linear step 10-50%.
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html
+CANARY_PERCENT = (1, 50)
+LINEAR_STEP_PERCENT = (10, 50)
+# WaitIntervalInSeconds and TerminationWaitInSeconds are each at most 3600 seconds.
+BAKE_MINUTES = (1, 60)
+# Endpoints on Inf1 instances cannot use the guardrails: SageMaker falls back to all at once with no final bake.
+# https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-exclusions.html
+_NO_GUARDRAILS_FAMILIES = ("inf1",)
+# MaximumExecutionTimeoutInSeconds: 600-28800, and longer than all the waits; an hour on top of them lets SageMaker
+# start the new fleet. https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html
+MIN_UPDATE_SECONDS, MAX_UPDATE_SECONDS = 600, 28800
+PROVISIONING_SECONDS = 3600
 _MODEL_PACKAGE_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:model-package/[A-Za-z0-9-]{1,63}/\d+$"
 )
@@ -53,6 +69,14 @@ class EndpointSettings:
     data_capture_percent: int = 10
     # of the invoke example only (None: the first type the pipeline registers the model for that has an example)
     content_type: str | None = None
+    # None: canary where a canary fits (at least 2 instances, not Inf1), otherwise all at once; see `shifting`
+    traffic_shifting: str | None = None
+    canary_percent: int = 10  # of the new fleet's capacity, in the first step
+    linear_step_percent: int = 20  # of the new fleet's capacity, per step (5 steps)
+    # Each baking period: after each traffic step, and after the last one before the old fleet is terminated.
+    bake_minutes: int = 10
+    # The average ModelLatency (per minute) above which an update rolls back.
+    latency_alarm_ms: float = 1000
 
     def __post_init__(self) -> None:
         if self.max_instances is None:
@@ -71,6 +95,24 @@ class EndpointSettings:
     @property
     def captures_data(self) -> bool:
         return self.data_capture_percent > 0
+
+    @property
+    def shifting(self) -> str:
+        """traffic_shifting, or its default: a canary needs a second instance (it is at most half the fleet) and an
+        instance family that supports the guardrails."""
+        if self.traffic_shifting is not None:
+            return self.traffic_shifting
+        return "canary" if _canary_fits(self.instance_type, self.instance_count) else "all_at_once"
+
+    @property
+    def bake_periods(self) -> int:
+        """Baking periods of an update, one per traffic step: after each step but the last, and the final one after
+        the last step, before the old fleet is terminated."""
+        return {"canary": 2, "linear": math.ceil(100 / self.linear_step_percent), "all_at_once": 1}[self.shifting]
+
+    @property
+    def update_timeout_seconds(self) -> int:
+        return max(MIN_UPDATE_SECONDS, self.bake_periods * self.bake_minutes * 60 + PROVISIONING_SECONDS)
 
 
 FIELDS = tuple(f.name for f in fields(EndpointSettings))
@@ -140,6 +182,47 @@ def _validate(settings: EndpointSettings) -> None:
     _check_int("data_capture_percent", settings.data_capture_percent, 0, maximum=100)
     if settings.content_type is not None and settings.content_type not in CONTENT_TYPES:
         raise _FieldError("content_type", f"{settings.content_type!r} is not one of {', '.join(CONTENT_TYPES)}")
+    _check_guardrails(settings)
+
+
+def _check_guardrails(settings: EndpointSettings) -> None:
+    shifting = settings.traffic_shifting
+    if shifting is not None and shifting not in TRAFFIC_SHIFTING:
+        raise _FieldError("traffic_shifting", f"{shifting!r} is not one of {', '.join(TRAFFIC_SHIFTING)}")
+    _check_int("canary_percent", settings.canary_percent, CANARY_PERCENT[0], maximum=CANARY_PERCENT[1])
+    linear_minimum, linear_maximum = LINEAR_STEP_PERCENT
+    _check_int("linear_step_percent", settings.linear_step_percent, linear_minimum, maximum=linear_maximum)
+    _check_int("bake_minutes", settings.bake_minutes, BAKE_MINUTES[0], maximum=BAKE_MINUTES[1])
+    _check_positive("latency_alarm_ms", settings.latency_alarm_ms)
+    if shifting in ("canary", "linear"):
+        _check_steps_fit(shifting, settings.instance_type, settings.instance_count)
+    if settings.update_timeout_seconds > MAX_UPDATE_SECONDS:
+        raise _FieldError(
+            "bake_minutes",
+            f"{settings.bake_periods} baking periods of {settings.bake_minutes} minutes and an hour to start the new "
+            f"fleet exceed SageMaker's {MAX_UPDATE_SECONDS // 3600}-hour limit on an update; bake shorter or take "
+            "larger linear steps",
+        )
+
+
+def _check_steps_fit(shifting: str, instance_type: str, instance_count: int) -> None:
+    # An explicit canary or linear shift that SageMaker would refuse, or silently run all at once, is an error.
+    if instances.family(instance_type) in _NO_GUARDRAILS_FAMILIES:
+        raise _FieldError(
+            "traffic_shifting",
+            f"{shifting!r} is not supported on {instance_type}: SageMaker updates Inf1 endpoints all at once "
+            "(use 'all_at_once' or another instance type)",
+        )
+    if instance_count < 2:
+        raise _FieldError(
+            "traffic_shifting",
+            f"{shifting!r} needs instance_count 2 or more: each step is at most half of the new fleet "
+            "(use 'all_at_once' with a single instance)",
+        )
+
+
+def _canary_fits(instance_type: str, instance_count: int) -> bool:
+    return instance_count >= 2 and instances.family(instance_type) not in _NO_GUARDRAILS_FAMILIES
 
 
 def _check_instance_type(instance_type: Any) -> None:

@@ -1,5 +1,7 @@
 """The opt-in real-time endpoint of one pipeline: a model from an approved model package, an endpoint config that
-encrypts the instance volume and the captured data with the project key, the endpoint, and optional autoscaling.
+encrypts the instance volume and the captured data with the project key, the endpoint with its deployment guardrails
+(infra/endpoint_guardrails.py: guarded blue/green updates and the alarms that roll them back), and optional
+autoscaling.
 
 The foundation's role, key and bucket enter through its outputs (weak references, `Fn::GetStackOutput`), as in the
 pipeline stacks: they are values the pipeline stacks already read, so adding or removing an endpoint never changes
@@ -17,6 +19,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from infra.endpoint_guardrails import deployment_config, rollback_alarms
 from infra.endpoint_settings import CONTENT_TYPES, EndpointSettings, capture_prefix
 from infra.foundation import FoundationStack
 from infra.settings import SettingsError
@@ -61,8 +64,14 @@ class EndpointStack(Stack):
             raise ValueError("an endpoint in a VPC needs both subnets and security groups")
         model = self._model(settings, foundation, list(subnets), list(security_groups))
         config = self._endpoint_config(model, pipeline_name, settings, foundation)
+        # A fixed name: a new config updates this endpoint in place (blue/green, guarded by the alarms on its name).
+        self.alarms = rollback_alarms(self, pipeline_name, VARIANT, settings)
         self.endpoint = sagemaker.CfnEndpoint(
-            self, "Endpoint", endpoint_name=pipeline_name, endpoint_config_name=config.attr_endpoint_config_name
+            self,
+            "Endpoint",
+            endpoint_name=pipeline_name,
+            endpoint_config_name=config.attr_endpoint_config_name,
+            deployment_config=deployment_config(settings, self.alarms),
         )
         if settings.autoscales:
             self._autoscale(pipeline_name, settings)
