@@ -25,16 +25,22 @@ EVALUATION_MINUTES = 2
 _TRAFFIC_TYPE = {"canary": "CANARY", "linear": "LINEAR", "all_at_once": "ALL_AT_ONCE"}
 
 
+def rollback_alarm_names(endpoint_name: str) -> tuple[str, str]:
+    """(5xx errors, model latency): the alarms an endpoint's updates roll back on, which the execution role reads."""
+    return f"{endpoint_name}-invocation-5xx-errors", f"{endpoint_name}-model-latency"
+
+
 def rollback_alarms(
     scope: Construct, endpoint_name: str, variant: str, settings: EndpointSettings
 ) -> list[cloudwatch.Alarm]:
     """The 5xx error and model latency alarms on the endpoint's variant. Named after the endpoint: the endpoint
     keeps its name across updates, so the alarms watch every fleet that serves under it."""
     dimensions = {"EndpointName": endpoint_name, "VariantName": variant}
+    errors_name, latency_name = rollback_alarm_names(endpoint_name)
     errors = _alarm(
         scope,
         "ErrorsAlarm",
-        name=f"{endpoint_name}-invocation-5xx-errors",
+        name=errors_name,
         metric=_metric("Invocation5XXErrors", dimensions),
         threshold=ERROR_RATE,
         description=f"More than {ERROR_RATE:.0%} of the requests fail with a 5xx error; rolls an update back.",
@@ -42,7 +48,7 @@ def rollback_alarms(
     latency = _alarm(
         scope,
         "LatencyAlarm",
-        name=f"{endpoint_name}-model-latency",
+        name=latency_name,
         metric=_metric("ModelLatency", dimensions),
         # ModelLatency is in microseconds.
         threshold=settings.latency_alarm_ms * 1000,

@@ -11,6 +11,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from infra.endpoint_guardrails import rollback_alarm_names
 from infra.job_statements import create_statements
 from infra.role_needs import RoleNeeds, download_role_name
 from infra.statements import (
@@ -141,6 +142,7 @@ class ExecutionRole(Construct):
             statements += create_statements(step_type, JOB_KINDS[step_type][0], self._needs, key_arn)
         if self._needs.model_package_groups:
             statements.append(self._register_statement())
+            statements.append(_rollback_alarms_statement(self._needs.model_package_groups))
         statements.append(
             iam.PolicyStatement(
                 sid="PassOwnRoleToSageMaker",
@@ -196,4 +198,17 @@ def sagemaker_principal() -> iam.IPrincipal:
             "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
             "ArnLike": {"aws:SourceArn": sagemaker_arn("*")},
         }
+    )
+
+
+def _rollback_alarms_statement(groups: tuple[str, ...]) -> iam.PolicyStatement:
+    """An endpoint's guarded updates read its rollback alarms as this role: "Ensure that your IAM execution role has
+    permission to perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you specify"
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html). Endpoints are named
+    after their pipeline (the model package group), so these are exactly the alarms an endpoint stack creates."""
+    names = [name for group in groups for name in rollback_alarm_names(group)]
+    return iam.PolicyStatement(
+        sid="ReadEndpointRollbackAlarms",
+        actions=["cloudwatch:DescribeAlarms"],
+        resources=[f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:{name}" for name in names],
     )

@@ -124,6 +124,17 @@ DATASETS = sorted({found for case in USE_CASES if (found := case.dataset.s3_obje
 _IMAGE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+)")
 
 
+def test_endpoint_updates_may_read_exactly_their_rollback_alarms(statements):
+    """DG deployment-guardrails-configuration: the execution role needs cloudwatch:DescribeAlarms on the
+    auto-rollback alarms; an endpoint is named after its pipeline and has two (infra/endpoint_guardrails.py)."""
+    read = statements["ReadEndpointRollbackAlarms"]
+    assert read["Action"] == "cloudwatch:DescribeAlarms"
+    names = sorted(
+        "".join(p for p in r["Fn::Join"][1] if isinstance(p, str)).split(":alarm:")[1] for r in read["Resource"]
+    )
+    assert names == sorted(f"{p}-{alarm}" for p in PIPELINES for alarm in ("invocation-5xx-errors", "model-latency"))
+
+
 def test_role_statements_are_exactly_what_the_registered_pipelines_need(statements):
     datasets = [f"{verb}PublicDataset{index}" for verb in ("List", "Read") for index in range(len(DATASETS))]
     assert sorted(statements) == sorted(
@@ -148,6 +159,7 @@ def test_role_statements_are_exactly_what_the_registered_pipelines_need(statemen
             "CreateModels",
             "CreateTransformJobs",
             "RegisterModels",
+            "ReadEndpointRollbackAlarms",
             "PassOwnRoleToSageMaker",
             "PassDownloadRolesToSageMaker",
             "WriteJobLogs",
