@@ -11,6 +11,7 @@ from infra.endpoint_stack import EndpointStack, example_content_type
 from infra.foundation import FoundationStack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
+from infra.schedule_settings import schedule_settings_from_context
 from infra.settings import KEYS, Settings, SettingsError
 from pipelines import naming
 from pipelines.compiler import DefinitionError, compile_pipeline
@@ -30,6 +31,8 @@ def build(app: App) -> FoundationStack:
         for use_case in USE_CASES
         if use_case.name in selected
     ]
+    # Checked before any stack is added: a bad schedule ends the synth with its message, not half an app.
+    schedules = schedule_settings_from_context(settings.schedules, {p.use_case.name: p for p in compiled})
     foundation = FoundationStack(
         app,
         naming.foundation_stack(settings.prefix),
@@ -39,7 +42,14 @@ def build(app: App) -> FoundationStack:
         env=env,
     )
     for pipeline in compiled:
-        stack = PipelineStack(app, pipeline.name, pipeline=pipeline, foundation=foundation, env=env)
+        stack = PipelineStack(
+            app,
+            pipeline.name,
+            pipeline=pipeline,
+            foundation=foundation,
+            schedule=schedules.get(pipeline.use_case.name),
+            env=env,
+        )
         stack.add_stack_dependency(foundation)
     add_endpoints(app, settings, compiled, foundation, env)
     Tags.of(app).add("project", settings.prefix)

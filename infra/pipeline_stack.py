@@ -15,13 +15,22 @@ from infra.foundation import DATA_BUCKET_OUTPUT, FoundationStack
 from infra.job_requests import job_requests
 from infra.nag import acknowledge_policy_wildcards
 from infra.role_needs import EcrRepository
+from infra.schedule import PipelineSchedule
+from infra.schedule_settings import ScheduleSettings
 from pipelines import placeholders
 from pipelines.compiler import CompiledPipeline
 
 
 class PipelineStack(Stack):
     def __init__(
-        self, scope: Construct, construct_id: str, *, pipeline: CompiledPipeline, foundation: FoundationStack, **kwargs
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        pipeline: CompiledPipeline,
+        foundation: FoundationStack,
+        schedule: ScheduleSettings | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.download = self._download_role(pipeline, foundation)
@@ -44,6 +53,16 @@ class PipelineStack(Stack):
         self.pipeline.node.add_dependency(group)
         CfnOutput(self, "PipelineName", value=pipeline.name, description="Start it from Studio or the CLI.")
         CfnOutput(self, "ModelPackageGroupName", value=pipeline.name, description="Where approved models appear.")
+        self.schedule = self._schedule(pipeline.name, schedule)
+
+    def _schedule(self, pipeline_name: str, settings: ScheduleSettings | None) -> PipelineSchedule | None:
+        """The opt-in schedule; without the setting the stack is as it was (no resource, no logical id moves)."""
+        if settings is None:
+            return None
+        schedule = PipelineSchedule(self, "Schedule", pipeline_name=pipeline_name, settings=settings)
+        schedule.schedule.node.add_dependency(self.pipeline)  # the first run must find the pipeline
+        self.acknowledged += schedule.acknowledged
+        return schedule
 
     def _download_role(self, pipeline: CompiledPipeline, foundation: FoundationStack) -> DownloadRole | None:
         """The role of the steps with network access, if the definition has any (it then uses the placeholder)."""

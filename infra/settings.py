@@ -21,7 +21,7 @@ _SUBNET = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _SECURITY_GROUP = re.compile(r"^sg-[0-9a-f]{8,17}$")
 _FAMILY = re.compile(r"^[a-z][a-z0-9-]*$")  # e.g. m5, m6i, g5, inf2
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
-KEYS = ("region", "prefix", "pipelines", "spot", "instance_families", "vpc", "tags", "endpoints")
+KEYS = ("region", "prefix", "pipelines", "spot", "instance_families", "vpc", "tags", "endpoints", "schedules")
 
 
 class SettingsError(ValueError):
@@ -39,6 +39,8 @@ class Settings:
     security_groups: tuple[str, ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
     endpoints: Any = field(default=None, compare=False)  # the raw `endpoints` value, read by infra/endpoint_settings
+    # {use case: raw schedule object}; checked against the compiled pipelines by infra/schedule_settings
+    schedules: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any]) -> Settings:
@@ -58,6 +60,7 @@ class Settings:
             security_groups=vpc[1],
             tags=_tags(context.get("tags")),
             endpoints=context.get("endpoints"),
+            schedules=_object(context.get("schedules"), "schedules"),
         )
 
     def build_options(self) -> BuildOptions:

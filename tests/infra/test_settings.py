@@ -76,8 +76,22 @@ def test_selection_keeps_the_registry_order_and_refuses_unknown_names():
         ({"vpc": {**VPC, "subnet_ids": ["vpc-123"]}}, "context 'vpc.subnet_ids'"),
         ({"tags": {"team": 5}}, "context 'tags'"),
         ({"tags": ["team"]}, "context 'tags': expected an object"),
+        ({"schedules": '{"abalone-xgboost": '}, "context 'schedules': not valid JSON"),
+        ({"schedules": "abalone-xgboost"}, "context 'schedules': expected an object (JSON)"),
+        ({"schedules": ["abalone-xgboost"]}, "context 'schedules': expected an object (JSON)"),
     ],
 )
 def test_bad_values_name_their_key(extra, message):
     with pytest.raises(SettingsError, match=re.escape(message)):
         Settings.from_context({**BASE, **extra})
+
+
+def test_schedules_are_read_as_an_object_from_json_or_cdk_json():
+    """Only the shape here: infra/schedule_settings checks each schedule against its compiled pipeline
+    (tests/infra/test_schedules.py)."""
+    schedules = {"abalone-xgboost": {"expression": "rate(7 days)", "parameters": {"MetricThreshold": 5.5}}}
+    assert Settings.from_context({**BASE, "schedules": json.dumps(schedules)}).schedules == schedules
+    assert Settings.from_context({**BASE, "schedules": schedules}).schedules == schedules
+    assert Settings.from_context(BASE).schedules == {}
+    # not part of equality, as the raw endpoints are not: the parsed schedules are compared where they are made
+    assert Settings.from_context({**BASE, "schedules": schedules}) == Settings.from_context(BASE)
