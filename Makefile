@@ -14,7 +14,7 @@ CDK := node_modules/.bin/cdk
 OFFLINE := AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true \
 	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 
-.PHONY: install synth test test-unit test-images golden docs lint check deploy diff e2e clean lock
+.PHONY: install synth test test-app test-processing test-unit test-images golden docs lint check deploy diff e2e clean lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -50,10 +50,19 @@ synth: install
 	$(OFFLINE) $(CDK) synth --strict --quiet --no-notices $(CDK_ARGS)
 	$(PY) -m infra.report cdk.out
 
-# The two suites run side by side, one core each: `make test` takes as long as the longer one, not their sum.
+# Two lanes side by side, one core each, of about the same length: the app's tests (pipelines, infra, the synths),
+# and the processing scripts' tests in both venvs. `make test` takes as long as the longer lane, not the sum.
 test: install $(IMAGE_VENV)/.installed
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-unit test-images
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-app test-processing
 
+test-app: install
+	$(OFFLINE) $(PY) -m pytest --ignore=tests/processing
+
+test-processing: install $(IMAGE_VENV)/.installed
+	$(PY) -m pytest tests/processing -p no:cacheprovider -q
+	$(IMAGE_VENV)/bin/python -m pytest tests/processing -p no:cacheprovider -q
+
+# Every test in one venv, or the processing tests in the images' venv only.
 test-unit: install
 	$(OFFLINE) $(PY) -m pytest
 

@@ -2,10 +2,8 @@
 the Scheduler schedule, role, group and dead-letter queue they add to the pipeline's stack, cdk-nag and cfn-lint."""
 
 import json
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 from aws_cdk import App, Environment, Stack, Validations
@@ -161,21 +159,22 @@ def test_every_bad_setting_stops_the_synth_with_one_line_naming_the_key(abalone,
     assert "\n" not in str(error.value)
 
 
-def test_a_bad_parameter_ends_the_app_with_one_error_line(tmp_path):
+def test_a_bad_parameter_stops_the_app_with_its_message(tmp_path):
+    """In process: app.py prints a SettingsError as one `error:` line and exits 1 (tests/test_app_errors.py runs
+    that path as a subprocess)."""
+    import app as cdk_app
+
     bad = {"abalone-xgboost": {"expression": "rate(1 day)", "parameters": {"MetricTreshold": 5}}}
     context = cdk_context(pipelines="abalone-xgboost", schedules=json.dumps(bad))
-    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps(context), "CDK_OUTDIR": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == (
-        f"error: context 'schedules.abalone-xgboost.parameters': unknown parameter 'MetricTreshold' for {ABALONE}; "
+    application = App(context=context, outdir=str(tmp_path), builtin_cloud_formation_validation=False)
+    with pytest.raises(SettingsError) as raised:
+        cdk_app.build(application)
+    assert str(raised.value) == (
+        f"context 'schedules.abalone-xgboost.parameters': unknown parameter 'MetricTreshold' for {ABALONE}; "
         "known: ProcessingInstanceType, TrainingInstanceType, TrainingInstanceCount, InputDataUri, "
         "ModelApprovalStatus, MetricThreshold"
     )
-    assert "Traceback" not in result.stderr
-    assert not list(tmp_path.iterdir())  # nothing synthesized
+    assert SettingsError in cdk_app.REPORTED
 
 
 # --- the stack --------------------------------------------------------------------------------------------------
