@@ -6,6 +6,7 @@ import sys
 from aws_cdk import App, Environment, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
+from infra.dashboard import DashboardStack
 from infra.endpoint_settings import endpoint_settings_from_context
 from infra.endpoint_stack import EndpointStack, example_content_type
 from infra.foundation import FoundationStack
@@ -51,7 +52,12 @@ def build(app: App) -> FoundationStack:
             env=env,
         )
         stack.add_stack_dependency(foundation)
-    add_endpoints(app, settings, compiled, foundation, env)
+    endpoint_names = add_endpoints(app, settings, compiled, foundation, env)
+    if settings.dashboard:
+        pipeline_names = [pipeline.name for pipeline in compiled]
+        DashboardStack(
+            app, prefix=settings.prefix, pipeline_names=pipeline_names, endpoint_names=endpoint_names, env=env
+        )
     Tags.of(app).add("project", settings.prefix)
     for key, value in settings.tags:
         Tags.of(app).add(key, value)
@@ -59,13 +65,18 @@ def build(app: App) -> FoundationStack:
     return foundation
 
 
-def add_endpoints(app: App, settings: Settings, compiled: list, foundation: FoundationStack, env: Environment) -> None:
-    """The opt-in endpoint stacks, only for pipelines deployed here (the role pulls only their images)."""
+def add_endpoints(
+    app: App, settings: Settings, compiled: list, foundation: FoundationStack, env: Environment
+) -> list[str]:
+    """The opt-in endpoint stacks, only for pipelines deployed here (the role pulls only their images); returns the
+    endpoints' names (each is its pipeline's name)."""
+    names = []
     by_use_case = {pipeline.use_case.name: pipeline for pipeline in compiled}
     for name, endpoint in endpoint_settings_from_context(
         settings.endpoints, list(by_use_case), settings.region
     ).items():
         pipeline = by_use_case[name]
+        names.append(pipeline.name)
         EndpointStack(
             app,
             naming.endpoint_stack(pipeline.name),
@@ -77,6 +88,7 @@ def add_endpoints(app: App, settings: Settings, compiled: list, foundation: Foun
             example_content_type=example_content_type(pipeline.registered_content_types()),
             env=env,
         )
+    return names
 
 
 # Errors in the settings or the definitions: their messages say what to fix (one line per contract violation), so
