@@ -41,7 +41,9 @@ def definition(assembly, name: str) -> dict:
 
 def test_only_the_selected_pipelines_get_stacks(assembly):
     names = sorted(stack.stack_name for stack in assembly.stacks)
-    assert names == [f"{PREFIX}-abalone-xgboost", f"{PREFIX}-foundation", f"{PREFIX}-mnist-xgboost"]
+    # the dashboard is on by default (tests/infra/test_dashboard.py)
+    expected = [f"{PREFIX}-abalone-xgboost", f"{PREFIX}-dashboard", f"{PREFIX}-foundation", f"{PREFIX}-mnist-xgboost"]
+    assert names == expected
 
 
 def test_every_job_runs_in_the_vpc_without_spot(assembly):

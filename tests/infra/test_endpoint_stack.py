@@ -534,7 +534,7 @@ def test_the_app_adds_an_endpoint_stack_per_setting_with_the_models_content_type
     assembly = application.synth()
     deepar = pipeline_name("deepar-synthetic")
     stacks = sorted(stack.stack_name for stack in assembly.stacks)
-    assert stacks == [deepar, endpoint_stack(deepar), foundation_stack(PREFIX)]
+    assert stacks == [f"{PREFIX}-dashboard", deepar, endpoint_stack(deepar), foundation_stack(PREFIX)]
     outputs = assembly.get_stack_by_name(endpoint_stack(deepar)).template["Outputs"]
     assert "--content-type application/json --body fileb://payload.json" in outputs["InvokeExample"]["Value"]
 

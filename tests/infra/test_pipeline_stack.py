@@ -23,7 +23,9 @@ def of_type(template, kind):
 
 
 def test_one_stack_per_pipeline(assembly):
-    assert sorted(s.stack_name for s in assembly.stacks) == sorted([f"{PREFIX}-foundation", *NAMES])
+    # and the default dashboard's stack (tests/infra/test_dashboard.py)
+    expected = [f"{PREFIX}-foundation", f"{PREFIX}-dashboard", *NAMES]
+    assert sorted(s.stack_name for s in assembly.stacks) == sorted(expected)
 
 
 @pytest.mark.parametrize("name", NAMES)
