@@ -79,6 +79,7 @@ def test_selection_keeps_the_registry_order_and_refuses_unknown_names():
         ({"schedules": '{"abalone-xgboost": '}, "context 'schedules': not valid JSON"),
         ({"schedules": "abalone-xgboost"}, "context 'schedules': expected an object (JSON)"),
         ({"schedules": ["abalone-xgboost"]}, "context 'schedules': expected an object (JSON)"),
+        ({"dashboard": "yes"}, "context 'dashboard': expected true or false, got 'yes'"),
     ],
 )
 def test_bad_values_name_their_key(extra, message):
@@ -95,3 +96,9 @@ def test_schedules_are_read_as_an_object_from_json_or_cdk_json():
     assert Settings.from_context(BASE).schedules == {}
     # not part of equality, as the raw endpoints are not: the parsed schedules are compared where they are made
     assert Settings.from_context({**BASE, "schedules": schedules}) == Settings.from_context(BASE)
+
+
+def test_the_dashboard_is_on_unless_set_to_false():
+    assert Settings.from_context(BASE).dashboard is True
+    assert Settings.from_context({**BASE, "dashboard": "false"}).dashboard is False
+    assert Settings.from_context({**BASE, "dashboard": False}).dashboard is False
