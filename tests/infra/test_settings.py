@@ -95,3 +95,14 @@ def test_schedules_are_read_as_an_object_from_json_or_cdk_json():
     assert Settings.from_context(BASE).schedules == {}
     # not part of equality, as the raw endpoints are not: the parsed schedules are compared where they are made
     assert Settings.from_context({**BASE, "schedules": schedules}) == Settings.from_context(BASE)
+
+
+def test_notifications_are_read_from_json_or_cdk_json_and_absent_is_none():
+    """Only the shape here: infra/notification_settings checks the fields (tests/infra/test_notifications.py)."""
+    notifications = {"emails": ["ml-team@example.com"], "succeeded": True}
+    assert Settings.from_context({**BASE, "notifications": json.dumps(notifications)}).notifications == notifications
+    assert Settings.from_context({**BASE, "notifications": notifications}).notifications == notifications
+    assert Settings.from_context({**BASE, "notifications": "{}"}).notifications == {}
+    assert Settings.from_context(BASE).notifications is None
+    with pytest.raises(SettingsError, match=re.escape("context 'notifications': not valid JSON")):
+        Settings.from_context({**BASE, "notifications": "{emails: x}"})
