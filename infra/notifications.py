@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -68,6 +68,7 @@ class NotificationsStack(Stack):
             self._rule("Rollbacks", rollback_pattern(pipeline_names), ROLLBACK_MESSAGE),
         ]
         self._allow_rules_to_publish()
+        CfnOutput(self, "TopicArn", value=self.topic.topic_arn, description="Subscribe other endpoints here.")
 
     def _key(self) -> kms.Key:
         # A key of the topic's own: EventBridge encrypts what it publishes with it, and the project key's policy

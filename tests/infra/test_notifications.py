@@ -286,3 +286,8 @@ def test_a_bad_address_stops_the_app_with_its_message(tmp_path):
                       builtin_cloud_formation_validation=False)  # fmt: skip
     with pytest.raises(SettingsError, match=re.escape("context 'notifications.emails': 'ml-team' is not")):
         cdk_app.build(application)
+
+
+def test_the_topic_arn_is_an_output_for_other_subscribers(template):
+    topic, _ = only(template, "AWS::SNS::Topic")
+    assert template["Outputs"]["TopicArn"]["Value"] == {"Ref": topic}
