@@ -59,7 +59,7 @@ def build(app: App) -> FoundationStack:
         NotificationsStack(
             app,
             notifications_stack(settings.prefix),
-            pipeline_names=[pipeline.name for pipeline in compiled],
+            prefix=settings.prefix,
             settings=notifications,
             env=env,
         )

@@ -18,8 +18,6 @@ Events (https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aws_cdk import Aws, CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -29,6 +27,11 @@ from constructs import Construct
 
 from infra.endpoint_guardrails import rollback_alarm_names
 from infra.notification_settings import NotificationSettings
+
+# The patterns match this deployment's names by their prefix rather than listing them: an event pattern may have at
+# most 2048 characters (EventBridge quota, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html),
+# and the ARNs of the 22 pipelines, or the names of their 44 rollback alarms, are more. A deployment whose prefix
+# begins with this one's plus '-' (sm-algo and sm-algo-b) would be matched too: give deployments distinct prefixes.
 
 PIPELINE_EXECUTION = "SageMaker Model Building Pipeline Execution Status Change"
 MODEL_PACKAGE = "SageMaker Model Package State Change"
@@ -46,7 +49,7 @@ class NotificationsStack(Stack):
         scope: Construct,
         construct_id: str,
         *,
-        pipeline_names: Sequence[str],
+        prefix: str,
         settings: NotificationSettings,
         **kwargs,
     ) -> None:
@@ -63,9 +66,9 @@ class NotificationsStack(Stack):
             sns.Subscription(self, f"Email-{email}", topic=self.topic, protocol=sns.SubscriptionProtocol.EMAIL,
                              endpoint=email)  # fmt: skip
         self.rules = [
-            self._rule("PipelineExecutions", pipeline_pattern(self, pipeline_names, settings), PIPELINE_MESSAGE),
-            self._rule("PendingApprovals", model_package_pattern(pipeline_names), MODEL_PACKAGE_MESSAGE),
-            self._rule("Rollbacks", rollback_pattern(pipeline_names), ROLLBACK_MESSAGE),
+            self._rule("PipelineExecutions", pipeline_pattern(self, prefix, settings), PIPELINE_MESSAGE),
+            self._rule("PendingApprovals", model_package_pattern(prefix), MODEL_PACKAGE_MESSAGE),
+            self._rule("Rollbacks", rollback_pattern(prefix), ROLLBACK_MESSAGE),
         ]
         self._allow_rules_to_publish()
         CfnOutput(self, "TopicArn", value=self.topic.topic_arn, description="Subscribe other endpoints here.")
@@ -113,32 +116,37 @@ class NotificationsStack(Stack):
         )
 
 
-def pipeline_pattern(scope: Construct, pipeline_names: Sequence[str], settings: NotificationSettings) -> dict:
-    """Executions of this deployment's pipelines (their exact ARNs) that end badly, and well if asked for."""
+def _names(prefix: str) -> str:
+    """What every pipeline, model package group and endpoint of this deployment starts with (pipelines.naming)."""
+    return f"{prefix}-"
+
+
+def pipeline_pattern(scope: Construct, prefix: str, settings: NotificationSettings) -> dict:
+    """Executions of this deployment's pipelines that end badly, and well if asked for."""
     statuses = ["Failed", "Stopped"] + (["Succeeded"] if settings.succeeded else [])
-    arns = [
-        Stack.of(scope).format_arn(service="sagemaker", resource="pipeline", resource_name=name)
-        for name in pipeline_names
-    ]
+    pipelines = Stack.of(scope).format_arn(service="sagemaker", resource="pipeline", resource_name=_names(prefix))
     return {
         "source": ["aws.sagemaker"],
         "detail-type": [PIPELINE_EXECUTION],
-        "detail": {"pipelineArn": arns, "currentPipelineExecutionStatus": statuses},
+        "detail": {"pipelineArn": [{"prefix": pipelines}], "currentPipelineExecutionStatus": statuses},
     }
 
 
-def model_package_pattern(pipeline_names: Sequence[str]) -> dict:
+def model_package_pattern(prefix: str) -> dict:
     """A model registered in one of this deployment's groups (named like the pipelines), waiting for approval."""
     return {
         "source": ["aws.sagemaker"],
         "detail-type": [MODEL_PACKAGE],
-        "detail": {"ModelPackageGroupName": list(pipeline_names), "ModelApprovalStatus": ["PendingManualApproval"]},
+        "detail": {
+            "ModelPackageGroupName": [{"prefix": _names(prefix)}],
+            "ModelApprovalStatus": ["PendingManualApproval"],
+        },
     }
 
 
-def rollback_pattern(pipeline_names: Sequence[str]) -> dict:
+def rollback_pattern(prefix: str) -> dict:
     """A rollback alarm of one of this deployment's endpoints (named like the pipelines) going to ALARM."""
-    alarms = [alarm for name in pipeline_names for alarm in rollback_alarm_names(name)]
+    alarms = [{"wildcard": alarm} for alarm in rollback_alarm_names(f"{_names(prefix)}*")]
     return {
         "source": ["aws.cloudwatch"],
         "detail-type": [ALARM_STATE],

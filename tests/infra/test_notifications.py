@@ -16,7 +16,6 @@ from infra.settings import Settings, SettingsError
 from tests.conftest import PREFIX, REGION, ROOT, cdk_context
 
 STACK = f"{PREFIX}-notifications"
-PIPELINES = [f"{PREFIX}-abalone-xgboost", f"{PREFIX}-mnist-pca"]
 
 
 def parse(value):
@@ -70,7 +69,7 @@ def test_the_stack_is_named_after_the_prefix():
 def build(outdir, settings):
     """The notifications stack alone, with cdk-nag registered: an unacknowledged finding fails the synth."""
     app = App(context=cdk_context(), outdir=str(outdir), builtin_cloud_formation_validation=False)
-    NotificationsStack(app, STACK, pipeline_names=PIPELINES, settings=settings, env=Environment(region=REGION))
+    NotificationsStack(app, STACK, prefix=PREFIX, settings=settings, env=Environment(region=REGION))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app.synth()
 
@@ -99,8 +98,7 @@ def rule(template, logical_id):
     return template["Resources"][logical_id]["Properties"]
 
 
-def arn(name):
-    return {"Fn::Join": ["", [f"arn:aws:sagemaker:{REGION}:", {"Ref": "AWS::AccountId"}, f":pipeline/{name}"]]}
+PIPELINE_ARNS = {"Fn::Join": ["", [f"arn:aws:sagemaker:{REGION}:", {"Ref": "AWS::AccountId"}, f":pipeline/{PREFIX}-"]]}
 
 
 def test_failed_and_stopped_executions_of_this_deployments_pipelines_only(template):
@@ -108,7 +106,7 @@ def test_failed_and_stopped_executions_of_this_deployments_pipelines_only(templa
         "source": ["aws.sagemaker"],
         "detail-type": ["SageMaker Model Building Pipeline Execution Status Change"],
         "detail": {
-            "pipelineArn": [arn(name) for name in PIPELINES],
+            "pipelineArn": [{"prefix": PIPELINE_ARNS}],
             "currentPipelineExecutionStatus": ["Failed", "Stopped"],
         },
     }
@@ -124,7 +122,10 @@ def test_models_pending_approval_in_this_deployments_groups_only(template):
     assert rule(template, "PendingApprovals")["EventPattern"] == {
         "source": ["aws.sagemaker"],
         "detail-type": ["SageMaker Model Package State Change"],
-        "detail": {"ModelPackageGroupName": PIPELINES, "ModelApprovalStatus": ["PendingManualApproval"]},
+        "detail": {
+            "ModelPackageGroupName": [{"prefix": f"{PREFIX}-"}],
+            "ModelApprovalStatus": ["PendingManualApproval"],
+        },
     }
 
 
@@ -133,8 +134,10 @@ def test_rollback_alarms_of_this_deployments_endpoints_only(template):
         "source": ["aws.cloudwatch"],
         "detail-type": ["CloudWatch Alarm State Change"],
         "detail": {
-            "alarmName": [f"{PIPELINES[0]}-invocation-5xx-errors", f"{PIPELINES[0]}-model-latency",
-                          f"{PIPELINES[1]}-invocation-5xx-errors", f"{PIPELINES[1]}-model-latency"],
+            "alarmName": [
+                {"wildcard": f"{PREFIX}-*-invocation-5xx-errors"},
+                {"wildcard": f"{PREFIX}-*-model-latency"},
+            ],
             "state": {"value": ["ALARM"]},
         },
     }  # fmt: skip
@@ -195,6 +198,12 @@ def test_rollback_message(template):
         f"Reason: <reason>. Console: {SAGEMAKER_CONSOLE}endpoints and "
         'https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#alarmsV2:alarm/<alarm>"'
     )
+
+
+def test_the_patterns_stay_within_the_default_event_pattern_quota_of_2048_characters(template):
+    for logical_id in ("PipelineExecutions", "PendingApprovals", "Rollbacks"):
+        pattern = json.dumps(rule(template, logical_id)["EventPattern"], separators=(",", ":"))
+        assert len(pattern) < 2048 - 200  # the account id and the longest prefix still fit
 
 
 def test_every_placeholder_of_a_template_is_a_path_of_its_map(template):
