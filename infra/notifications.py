@@ -60,7 +60,7 @@ class NotificationsStack(Stack):
             "Topic",
             display_name=construct_id,
             master_key=self.key,
-            enforce_ssl=True,  # denies publish and subscribe without TLS (cdk-nag SNS3)
+            enforce_ssl=True,  # denies sns:Publish without TLS (cdk-nag SNS3)
         )
         for email in settings.emails:
             sns.Subscription(self, f"Email-{email}", topic=self.topic, protocol=sns.SubscriptionProtocol.EMAIL,
