@@ -10,6 +10,8 @@ from infra.dashboard import DashboardStack
 from infra.endpoint_settings import endpoint_settings_from_context
 from infra.endpoint_stack import EndpointStack, example_content_type
 from infra.foundation import FoundationStack
+from infra.notification_settings import notification_settings_from_context
+from infra.notifications import NotificationsStack, notifications_stack
 from infra.pipeline_stack import PipelineStack
 from infra.role_needs import RoleNeeds
 from infra.schedule_settings import schedule_settings_from_context
@@ -34,6 +36,7 @@ def build(app: App) -> FoundationStack:
     ]
     # Checked before any stack is added: a bad schedule ends the synth with its message, not half an app.
     schedules = schedule_settings_from_context(settings.schedules, {p.use_case.name: p for p in compiled})
+    notifications = notification_settings_from_context(settings.notifications)
     foundation = FoundationStack(
         app,
         naming.foundation_stack(settings.prefix),
@@ -57,6 +60,14 @@ def build(app: App) -> FoundationStack:
         pipeline_names = [pipeline.name for pipeline in compiled]
         DashboardStack(
             app, prefix=settings.prefix, pipeline_names=pipeline_names, endpoint_names=endpoint_names, env=env
+        )
+    if notifications is not None:  # opt-in: without the setting the app is as before
+        NotificationsStack(
+            app,
+            notifications_stack(settings.prefix),
+            prefix=settings.prefix,
+            settings=notifications,
+            env=env,
         )
     Tags.of(app).add("project", settings.prefix)
     for key, value in settings.tags:

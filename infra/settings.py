@@ -32,6 +32,7 @@ KEYS = (
     "endpoints",
     "schedules",
     "dashboard",
+    "notifications",
 )
 
 
@@ -54,6 +55,8 @@ class Settings:
     schedules: Mapping[str, Any] = field(default_factory=dict, compare=False)
     # On by default: one CloudWatch dashboard costs at most $3 a month (the first 3 of an account are free).
     dashboard: bool = True
+    # the parsed `notifications` object, None when absent (no notifications); checked by infra/notification_settings
+    notifications: Any = field(default=None, compare=False)
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any]) -> Settings:
@@ -75,6 +78,7 @@ class Settings:
             endpoints=context.get("endpoints"),
             schedules=_object(context.get("schedules"), "schedules"),
             dashboard=_boolean(context.get("dashboard"), "dashboard", default=True),
+            notifications=_structured(context.get("notifications"), "notifications"),
         )
 
     def build_options(self) -> BuildOptions:

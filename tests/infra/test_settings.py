@@ -102,3 +102,14 @@ def test_the_dashboard_is_on_unless_set_to_false():
     assert Settings.from_context(BASE).dashboard is True
     assert Settings.from_context({**BASE, "dashboard": "false"}).dashboard is False
     assert Settings.from_context({**BASE, "dashboard": False}).dashboard is False
+
+
+def test_notifications_are_read_from_json_or_cdk_json_and_absent_is_none():
+    """Only the shape here: infra/notification_settings checks the fields (tests/infra/test_notifications.py)."""
+    notifications = {"emails": ["ml-team@example.com"], "succeeded": True}
+    assert Settings.from_context({**BASE, "notifications": json.dumps(notifications)}).notifications == notifications
+    assert Settings.from_context({**BASE, "notifications": notifications}).notifications == notifications
+    assert Settings.from_context({**BASE, "notifications": "{}"}).notifications == {}
+    assert Settings.from_context(BASE).notifications is None
+    with pytest.raises(SettingsError, match=re.escape("context 'notifications': not valid JSON")):
+        Settings.from_context({**BASE, "notifications": "{emails: x}"})
