@@ -17,7 +17,14 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from infra.role_needs import EcrRepository, download_role_name
-from infra.statements import image_statements, log_statement, network_statements, read_statements, sagemaker_arn
+from infra.statements import (
+    image_statements,
+    log_statement,
+    network_statements,
+    read_statements,
+    sagemaker_arn,
+    volume_key_grant,
+)
 
 # https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html ("SageMaker Processing
 # Jobs"): SageMaker names the processing job that assumes the role in aws:SourceArn.
@@ -66,20 +73,13 @@ class DownloadRole(Construct):
                 resources=[f"arn:{Aws.PARTITION}:s3:::{bucket_name}/{pipeline_name}/*"],
             ),
             # SSE-KMS writes: a data key per object (GenerateDataKey), and Decrypt to complete a multipart upload
-            # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html). The job's volume is
-            # encrypted with the key through a grant for the EBS volume
-            # (https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html, "KMS permissions").
+            # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html); the volume's grant.
             iam.PolicyStatement(
                 sid="UseDataKey",
                 actions=["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
                 resources=[key.key_arn],
             ),
-            iam.PolicyStatement(
-                sid="GrantDataKeyToVolumes",
-                actions=["kms:CreateGrant"],
-                resources=[key.key_arn],
-                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
-            ),
+            volume_key_grant(key.key_arn),
         ]
 
 

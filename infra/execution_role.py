@@ -21,6 +21,7 @@ from infra.statements import (
     read_statements,
     role_arn,
     sagemaker_arn,
+    volume_key_grant,
 )
 
 # step type -> (SageMaker resource its steps create, actions on it besides creating it, which `job_statements`
@@ -102,13 +103,7 @@ class ExecutionRole(Construct):
                 actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
                 resources=[key.key_arn],
             ),
-            # Jobs encrypt their EBS volumes with the key: the volumes are granted use of it by the service.
-            iam.PolicyStatement(
-                sid="GrantDataKeyToVolumes",
-                actions=["kms:CreateGrant"],
-                resources=[key.key_arn],
-                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
-            ),
+            volume_key_grant(key.key_arn),
             *read_statements("ProcessingCode", code.s3_bucket_name, code.s3_object_key),
         ]
         if self._needs.checkpoint_prefixes:

@@ -27,6 +27,17 @@ def role_arn(role_name: str) -> str:
     return f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/{role_name}"
 
 
+def volume_key_grant(key_arn: str) -> iam.PolicyStatement:
+    """Jobs encrypt their EBS volumes with the key through a grant to the volume, which the service asks for
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html, "KMS permissions")."""
+    return iam.PolicyStatement(
+        sid="GrantDataKeyToVolumes",
+        actions=["kms:CreateGrant"],
+        resources=[key_arn],
+        conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+    )
+
+
 def read_statements(sid: str, bucket: str, key: str) -> list[iam.PolicyStatement]:
     """Read one object (or key prefix) of a bucket. Processing inputs are S3 prefixes, so the job lists the key too."""
     return [

@@ -512,8 +512,13 @@ def stub_poll(stubber, status: str, pages: list[list[dict]], failure_reason: str
     if failure_reason:
         described["FailureReason"] = failure_reason
     stubber.add_response("describe_pipeline_execution", described, {"PipelineExecutionArn": EXECUTION_ARN})
+    stub_step_pages(stubber, pages)
+
+
+def stub_step_pages(stubber, pages: list[list[dict]], arn: str = EXECUTION_ARN) -> None:
+    """ListPipelineExecutionSteps answered page by page, as the CLI asks for them."""
     for number, page in enumerate(pages):
-        request = {"PipelineExecutionArn": EXECUTION_ARN, "SortOrder": "Ascending"}
+        request = {"PipelineExecutionArn": arn, "SortOrder": "Ascending"}
         if number:
             request["NextToken"] = f"page-{number}"
         response = {"PipelineExecutionSteps": page}

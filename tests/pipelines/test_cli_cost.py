@@ -49,14 +49,7 @@ def job_step(name: str, kind: str, job: str, **extra) -> dict:
 def stub_execution(stubber, status: str, pages: list[list[dict]], arn: str = EXECUTION_ARN) -> None:
     described = {"PipelineExecutionArn": arn, "PipelineExecutionStatus": status}
     stubber.add_response("describe_pipeline_execution", described, {"PipelineExecutionArn": arn})
-    for number, page in enumerate(pages):
-        request = {"PipelineExecutionArn": arn, "SortOrder": "Ascending"}
-        if number:
-            request["NextToken"] = f"page-{number}"
-        response = {"PipelineExecutionSteps": page}
-        if number + 1 < len(pages):
-            response["NextToken"] = f"page-{number + 1}"
-        stubber.add_response("list_pipeline_execution_steps", response, request)
+    cli.stub_step_pages(stubber, pages, arn)
 
 
 def stub_processing(stubber, name: str, seconds: float, instance_type: str = "ml.m5.large", count: int = 1) -> None:
